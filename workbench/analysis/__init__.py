@@ -1,0 +1,1 @@
+"""Pandas over the shipment table: the filter language, queries and aggregates."""

@@ -1,0 +1,1 @@
+"""Writing what leaves the case: Excel summaries, chart images, interchange formats."""

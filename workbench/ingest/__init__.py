@@ -1,0 +1,1 @@
+"""Reading customs extracts: formats, encodings, header rows, column mapping, values."""

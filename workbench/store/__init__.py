@@ -1,0 +1,1 @@
+"""The case file: one SQLite file holding shipments, input files and the event log."""

@@ -1,0 +1,1 @@
+"""The PySide6 window. The only place Qt is imported."""
