@@ -1,0 +1,140 @@
+"""Small customs extracts in each vendor layout, written by the tests themselves.
+
+Each writer takes the same list of :class:`Item` and produces the file a vendor would send, so
+a test can import one set of shipments in several layouts and compare totals to the cent.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+RU_COUNTRY = {"KR": "КОРЕЯ, РЕСПУБЛИКА", "CN": "КИТАЙ", "HK": "ГОНКОНГ", "IT": "ИТАЛИЯ",
+              "DE": "ГЕРМАНИЯ", "IN": "ИНДИЯ", "TR": "ТУРЦИЯ"}
+EN_COUNTRY = {"KR": "Korea, Republic of", "CN": "China", "HK": "Hong Kong", "IT": "Italy",
+              "DE": "Germany", "IN": "India", "TR": "Turkey"}
+
+
+@dataclass(frozen=True)
+class Item:
+    decl: str
+    item: int
+    date: dt.date
+    sender: str
+    origin: str
+    trading: str
+    hs: str
+    description: str
+    value: Decimal  # statistical value, USD
+    net: Decimal = Decimal("10.5")
+
+
+def sample_items() -> list[Item]:
+    """Twelve items over three declarations and four countries, values with awkward cents."""
+    rows = []
+    specs = [
+        ("10702070/140618/0000001", dt.date(2018, 6, 14), "KYUNGKI INDUSTRIAL CO., LTD", "KR",
+         "KR"),
+        ("10702070/020322/0000002", dt.date(2022, 3, 2), "BYT CO LTD", "KR", "CN"),
+        ("10702070/051123/0000003", dt.date(2023, 11, 5), "INDUSTRIE ILPEA SPA", "IT", "IT"),
+    ]
+    values = ["1181.55", "0.01", "999999.99", "12.34", "250000.10", "7.77", "1234567.89",
+              "0.99", "100.00", "333.33", "42.42", "58.58"]
+    origins = ["KR", "KR", "CN", "KR", "KR", "HK", "KR", "KR", "IT", "IT", "DE", "IT"]
+    for i, value in enumerate(values):
+        decl, date, sender, _origin, trading = specs[i // 4]
+        rows.append(Item(decl, i % 4 + 1, date, sender, origins[i], trading,
+                         f"0{870829000 + i}", f"ДЕТАЛЬ КУЗОВА № {i}", Decimal(value)))
+    return rows
+
+
+def ru_number(value: Decimal) -> str:
+    """``1 181,55``: space thousands, comma decimals."""
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+GCODE_HEADERS = ["ND (Номер декларации)", "G32 (Номер товара)", "G072 (Дата регистрации)",
+                 "G022 (Наименование отправителя)", "G16 (Страна происхождения)",
+                 "G11 (Торгующая страна)", "G33 (Код товара по ТН ВЭД)", "G312 (Описание товара)",
+                 "G38 (Вес нетто, кг)", "G46 (Статистическая стоимость, USD.)"]
+
+
+def write_gcode_xlsx(path: Path, items: list[Item], *, sheets_by_year: bool = True) -> Path:
+    """G-code headers under two title lines, one sheet per year, real date cells."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    groups: dict[str, list[Item]] = {}
+    for it in items:
+        groups.setdefault(str(it.date.year) if sheets_by_year else "Data", []).append(it)
+    for name, group in groups.items():
+        ws = wb.create_sheet(name)
+        ws.append(["Выгрузка таможенных деклараций (импорт)"])
+        ws.append([f"Период: {name}"])
+        ws.append(GCODE_HEADERS)
+        for it in group:
+            ws.append([it.decl, it.item, dt.datetime.combine(it.date, dt.time()), it.sender,
+                       it.origin, it.trading, it.hs, it.description, float(it.net),
+                       float(it.value)])
+            ws.cell(ws.max_row, 3).number_format = "dd.mm.yyyy"
+            ws.cell(ws.max_row, 7).data_type = "s"
+    wb.save(path)
+    return path
+
+
+NUMBERED_HEADERS = ["ND  Номер  декларации на товары", "32 Номер товара", "072 Дата ДТ",
+                    "022 Наименование/ФИО отправителя", "16 Страна происхождения",
+                    "11 Торгующая страна", "33 Код товара по ТН ВЭД РФ", "31 Описание товара",
+                    "38 Вес нетто, кг", "46 Статистическая стоимость",
+                    "Примечание поставщика данных"]
+
+
+def numbered_rows(items: list[Item]) -> list[list[str]]:
+    return [[it.decl, str(it.item), it.date.strftime("%d.%m.%Y"), it.sender,
+             RU_COUNTRY[it.origin], RU_COUNTRY[it.trading], it.hs, it.description,
+             ru_number(it.net), ru_number(it.value), "проверено" if i % 3 == 0 else ""]
+            for i, it in enumerate(items)]
+
+
+def write_numbered_csv(
+    path: Path, items: list[Item], *, encoding: str = "cp1251",
+    extra_rows: list[list[str]] | None = None,
+) -> Path:
+    """``;``-separated, numbered Russian headers under a title line, comma decimals."""
+    with path.open("w", encoding=encoding, newline="") as fh:
+        fh.write("Выгрузка ДТ за период\r\n\r\n")
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(NUMBERED_HEADERS)
+        writer.writerows(numbered_rows(items))
+        writer.writerows(extra_rows or [])
+    return path
+
+
+VENDOR_HEADERS = ["Declaration Number", "Item No", "Shipment Date", "Shipper",
+                  "Shipper Standardized Name", "Country of Origin", "HS Code",
+                  "Product Description", "Shipment Value (USD)"]
+
+
+def write_vendor_csv(path: Path, items: list[Item], *, date_style: str = "iso") -> Path:
+    """An English vendor's re-export: UTF-8 with BOM, commas, ``1,181.55`` numbers."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        fh.write("Trade data export\nFilter: Consignee = AURUS\n\n")
+        writer = csv.writer(fh, delimiter=",", lineterminator="\n")
+        writer.writerow(VENDOR_HEADERS)
+        for it in items:
+            date = it.date.isoformat() if date_style == "iso" else (
+                f"{it.date.month}/{it.date.day}/{it.date.year}")
+            writer.writerow([it.decl, it.item, date, it.sender.title(), it.sender.upper(),
+                             EN_COUNTRY[it.origin], it.hs, it.description, f"{it.value:,.2f}"])
+    return path
+
+
+def totals_by_origin(items: list[Item]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for it in items:
+        out[it.origin] = out.get(it.origin, Decimal(0)) + it.value
+    return out

@@ -1,0 +1,292 @@
+"""Reading a file into raw text grids: one per sheet, every cell as a string.
+
+Every cell is read as text first so that nothing is coerced in silence: identifiers keep their
+leading zeros, a stray word in a number column becomes a rejected row with a reason rather
+than an empty value, and header detection sees the title lines as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import defusedxml.ElementTree as SafeET
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from workbench.ingest import encoding as enc
+from workbench.ingest.columns import best_matches
+from workbench.ingest.sniff import FileKind
+
+HEADER_SCAN_ROWS = 40
+DELIMITERS = (";", ",", "\t", "|")
+
+
+@dataclass
+class Grid:
+    """One sheet (or one text file) as strings, with the header row found or given."""
+
+    file: Path
+    sheet: str
+    header_row: int  # 1-based row number of the header in the source
+    headers: list[str]
+    table: pa.Table  # data rows below the header; columns "0", "1", ... all strings
+    row_numbers: np.ndarray  # 1-based source row of each data row
+    ragged: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be split
+    options: dict[str, object] = field(default_factory=dict)
+
+
+# -- header detection -------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    """A header cell as compared with saved recipes: trimmed, spaces folded, lower case."""
+    return " ".join(str(text).split()).lower()
+
+
+def header_score(cells: list[str], known: frozenset[str] = frozenset()) -> int:
+    """How much a row looks like a header: the summed match scores of its cells.
+
+    Cells named in ``known`` (headers the reporter mapped by hand before) count as strong.
+    """
+    matched = best_matches(cells)
+    score = sum(s for _name, s in matched.values())
+    return score + sum(
+        3 for pos, c in enumerate(cells) if pos not in matched and c and header_key(c) in known
+    )
+
+
+def find_header(rows: list[list[str]], known: frozenset[str] = frozenset()) -> int | None:
+    """Index of the row that best reads as a header (None when none reads as one)."""
+    best, best_score = None, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = header_score([str(c) if c is not None else "" for c in row], known)
+        if score > best_score:
+            best, best_score = i, score
+    # Two clearly recognised columns (or three weak ones) make a header.
+    return best if best_score >= 6 else None
+
+
+# -- text files ------------------------------------------------------------------------------
+
+
+def read_text(
+    path: Path,
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+) -> Grid:
+    """Read a csv/tsv/txt extract: decode, find delimiter and header, split with Arrow."""
+    chosen = encoding or enc.detect(data, path.name)
+    text = enc.decode(data, chosen, path.name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    head_lines = _first_lines(text, HEADER_SCAN_ROWS + 5)
+    delim, head_rows = _choose_delimiter(head_lines, delimiter, known)
+    index = header_row - 1 if header_row else find_header(head_rows, known)
+    if index is None:
+        raise _no_columns(path)
+    headers = [h.strip() for h in head_rows[index]]
+    names = [str(i) for i in range(len(headers))]
+    ragged: list[tuple[int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        number = int(row.number) if row.number is not None else -1
+        ragged.append(
+            (number, f"has {row.actual_columns} fields where the header has {len(headers)}")
+        )
+        return "skip"
+
+    utf8 = text.encode("utf-8")
+    table = pacsv.read_csv(
+        io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(
+            skip_rows=index + 1, column_names=names, use_threads=False, block_size=1 << 20
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delim,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    bad_rows = np.array(sorted(r for r, _ in ragged), dtype=np.int64)
+    row_numbers = _surviving_rows(index + 2, table.num_rows, bad_rows)
+    return Grid(
+        file=path,
+        sheet="",
+        header_row=index + 1,
+        headers=headers,
+        table=table,
+        row_numbers=row_numbers,
+        ragged=ragged,
+        options={"encoding": chosen, "delimiter": delim},
+    )
+
+
+def _surviving_rows(first: int, count: int, skipped: np.ndarray) -> np.ndarray:
+    """Row numbers of the rows Arrow kept, given the numbers of the rows it skipped."""
+    total = count + len(skipped)
+    numbers = np.arange(first, first + total, dtype=np.int64)
+    if len(skipped):
+        numbers = numbers[~np.isin(numbers, skipped)]
+    return numbers
+
+
+def _first_lines(text: str, n: int) -> str:
+    end = 0
+    for _ in range(n):
+        nxt = text.find("\n", end)
+        if nxt < 0:
+            return text
+        end = nxt + 1
+    return text[:end]
+
+
+def _choose_delimiter(
+    head: str, given: str | None, known: frozenset[str]
+) -> tuple[str, list[list[str]]]:
+    """The delimiter whose split of the first lines yields the most header-like row."""
+    candidates = (given,) if given else DELIMITERS
+    best: tuple[int, int, str, list[list[str]]] | None = None
+    for delim in candidates:
+        rows = list(csv.reader(io.StringIO(head), delimiter=delim))
+        score = max((header_score(r, known) for r in rows[:HEADER_SCAN_ROWS]), default=0)
+        widths = [len(r) for r in rows if len(r) > 1]
+        consistency = max((widths.count(w) for w in set(widths)), default=0)
+        key = (score, consistency, delim, rows)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    assert best is not None
+    return best[2], best[3]
+
+
+def _no_columns(path: Path, sheet: str = "") -> Exception:
+    from workbench.errors import ImportRefused
+
+    where = f"sheet {sheet!r} of {path.name}" if sheet else path.name
+    return ImportRefused(
+        f"No recognisable customs columns were found in {where}; map the columns by hand."
+    )
+
+
+# -- workbooks -------------------------------------------------------------------------------
+
+
+def read_workbook(
+    path: Path,
+    kind: FileKind,
+    *,
+    header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+) -> tuple[list[Grid], list[str]]:
+    """Every sheet with a recognisable header, and notes on the sheets passed over."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    info = _xlsx_info(path) if kind is FileKind.XLSX else {}
+    grids: list[Grid] = []
+    skipped: list[str] = []
+    for name in reader.sheet_names:
+        sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+        table = sheet.to_arrow()
+        if table.num_rows == 0:
+            skipped.append(f"sheet {name!r} is empty")
+            continue
+        table = table.rename_columns([str(i) for i in range(table.num_columns)])
+        head = table.slice(0, HEADER_SCAN_ROWS + 5).to_pylist()
+        head_rows = [[row[k] or "" for k in table.column_names] for row in head]
+        index = header_row - 1 if header_row else find_header(head_rows, known)
+        if index is None:
+            skipped.append(f"sheet {name!r} has no recognisable columns")
+            continue
+        first_row = info.get("first_rows", {}).get(name) or _first_row_calamine(path, name)
+        data = table.slice(index + 1)
+        grids.append(
+            Grid(
+                file=path,
+                sheet=name,
+                header_row=first_row + index,
+                headers=[str(h).strip() for h in head_rows[index]],
+                table=data,
+                row_numbers=np.arange(
+                    first_row + index + 1, first_row + index + 1 + data.num_rows, dtype=np.int64
+                ),
+                options={"date1904": bool(info.get("date1904", False))},
+            )
+        )
+    if not grids:
+        if skipped and all("empty" in s for s in skipped):
+            from workbench.errors import ImportRefused
+
+            raise ImportRefused(f"{path.name} has no data in any sheet.")
+        raise _no_columns(path)
+    return grids, skipped
+
+
+# The first <row r="N"> whose cells hold a value (<v>, inline <is> or <t>) before </row>.
+_ROW_WITH_VALUE = re.compile(
+    rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*>'
+    rb"(?:(?!</(?:\w+:)?row>).)*?<(?:\w+:)?(?:v|is|t)\b",
+    re.S,
+)
+
+
+def _xlsx_info(path: Path) -> dict[str, object]:
+    """The 1904 date flag and, per sheet, the first row holding a value (read from the XML)."""
+    first_rows: dict[str, int] = {}
+    date1904 = False
+    with zipfile.ZipFile(path) as zf:
+        root = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        ns = {"m": root.tag.split("}")[0].strip("{")} if root.tag.startswith("{") else {}
+        pr = root.find("m:workbookPr", ns) if ns else root.find("workbookPr")
+        if pr is not None and pr.get("date1904", "0").lower() in ("1", "true"):
+            date1904 = True
+        targets = _sheet_targets(zf)
+        sheets = root.find("m:sheets", ns) if ns else root.find("sheets")
+        for sheet in list(sheets) if sheets is not None else []:
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid or "")
+            if not target:
+                continue
+            with zf.open(target) as fh:
+                head = fh.read(1 << 20)
+            match = _ROW_WITH_VALUE.search(head)
+            if match:
+                first_rows[sheet.get("name", "")] = int(match.group(1))
+    return {"date1904": date1904, "first_rows": first_rows}
+
+
+def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return {}
+    out = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out[rel.get("Id", "")] = path
+    return out
+
+
+def _first_row_calamine(path: Path, sheet: str) -> int:
+    """First row with data, for formats whose XML we do not read ourselves (xls, ods)."""
+    from python_calamine import CalamineWorkbook
+
+    start = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).start
+    return (start[0] + 1) if start else 1

@@ -1,0 +1,89 @@
+"""The append-only event log: the analyst's record and the case's audit trail.
+
+An event's id is the SHA-256 of its canonical content, so the same event copied between case
+files keeps its id and merging copies is a set union. Events are ordered by a hybrid logical
+clock (wall-clock milliseconds, then a counter), which never runs backwards within a case even
+when the laptop's clock does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    hlc: str
+    author: str
+    replica: str
+    kind: str
+    payload: dict[str, Any]
+
+
+def canonical_json(value: object) -> str:
+    """JSON with sorted keys and no spaces: the same content always gives the same bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_id(hlc: str, author: str, replica: str, kind: str, payload: dict[str, Any]) -> str:
+    body = canonical_json(
+        {"hlc": hlc, "author": author, "replica": replica, "kind": kind, "payload": payload}
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def format_hlc(millis: int, counter: int) -> str:
+    """Fixed-width text form, so text order is clock order."""
+    return f"{millis:013d}.{counter:05d}"
+
+
+def parse_hlc(text: str) -> tuple[int, int]:
+    millis, counter = text.split(".")
+    return int(millis), int(counter)
+
+
+def next_hlc(conn: sqlite3.Connection, wall_millis: int | None = None) -> str:
+    """The clock value for a new event: after every event already in the log."""
+    wall = int(time.time() * 1000) if wall_millis is None else wall_millis
+    row = conn.execute("SELECT max(hlc) FROM events").fetchone()
+    if row[0] is None:
+        return format_hlc(wall, 0)
+    last_millis, last_counter = parse_hlc(row[0])
+    if wall > last_millis:
+        return format_hlc(wall, 0)
+    return format_hlc(last_millis, last_counter + 1)
+
+
+def append(
+    conn: sqlite3.Connection,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    author: str,
+    replica: str,
+) -> Event:
+    """Append one event inside the caller's transaction and return it."""
+    hlc = next_hlc(conn)
+    eid = event_id(hlc, author, replica, kind, payload)
+    conn.execute(
+        "INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
+        (eid, hlc, author, replica, kind, canonical_json(payload)),
+    )
+    return Event(eid, hlc, author, replica, kind, payload)
+
+
+def read(conn: sqlite3.Connection, kind: str | None = None) -> list[Event]:
+    """Events in clock order (ties broken by id, so every copy sees the same order)."""
+    sql = "SELECT id, hlc, author, replica, kind, payload FROM events"
+    args: tuple[str, ...] = ()
+    if kind is not None:
+        sql += " WHERE kind = ?"
+        args = (kind,)
+    rows = conn.execute(sql + " ORDER BY hlc, id", args).fetchall()
+    return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]

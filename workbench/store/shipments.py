@@ -1,0 +1,95 @@
+"""Shipments stored by column, as compressed Arrow chunks inside the case file.
+
+A row table in SQLite would take seconds to write and to read back at a million rows; Arrow
+IPC chunks load into pandas in a fraction of that and keep exact types (text identifiers stay
+text). Each chunk also holds the rows' deduplication keys as raw ``uint64`` arrays so an import
+can check a million new rows against the case without decoding any shipment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pyarrow as pa
+
+CHUNK_ROWS = 131_072
+#: lz4 writes about twice as fast as zstd here for a slightly larger file.
+_COMPRESSION = "lz4"
+
+
+def serialise(table: pa.Table) -> list[tuple[int, bytes]]:
+    """``table`` as Arrow IPC chunks (rows, bytes); no database, so it can run on any thread."""
+    options = pa.ipc.IpcWriteOptions(compression=_COMPRESSION)
+    chunks = []
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, part.schema, options=options) as writer:
+            writer.write_table(part)
+        chunks.append((part.num_rows, sink.getvalue().to_pybytes()))
+    return chunks
+
+
+def write(
+    conn: sqlite3.Connection,
+    import_id: int,
+    table: pa.Table | list[tuple[int, bytes]],
+    decl_keys: np.ndarray,
+    content_keys: np.ndarray,
+) -> None:
+    """Store one import's accepted rows inside the caller's transaction.
+
+    ``table`` may be given already serialised (see :func:`serialise`).
+    """
+    chunks = serialise(table) if isinstance(table, pa.Table) else table
+    start = 0
+    rows_list = []
+    for chunk_no, (rows, data) in enumerate(chunks):
+        rows_list.append(
+            (
+                import_id,
+                chunk_no,
+                rows,
+                _key_bytes(decl_keys[start : start + rows]),
+                _key_bytes(content_keys[start : start + rows]),
+                data,
+            )
+        )
+        start += rows
+    conn.executemany(
+        "INSERT INTO shipment_chunks(import_id, chunk_no, rows, decl_keys, content_keys, data)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows_list,
+    )
+
+
+def read(conn: sqlite3.Connection) -> pa.Table | None:
+    """Every shipment of the case as one Arrow table (None when there are none)."""
+    tables = []
+    for (data,) in conn.execute("SELECT data FROM shipment_chunks ORDER BY import_id, chunk_no"):
+        with pa.ipc.open_stream(data) as reader:
+            tables.append(reader.read_all())
+    if not tables:
+        return None
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def keys(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
+    """The declaration keys and content keys of every stored shipment."""
+    decl, content = [], []
+    for d, c in conn.execute("SELECT decl_keys, content_keys FROM shipment_chunks"):
+        decl.append(np.frombuffer(d, dtype="<u8"))
+        content.append(np.frombuffer(c, dtype="<u8"))
+    if not decl:
+        empty = np.empty(0, dtype=np.uint64)
+        return empty, empty
+    return np.concatenate(decl).astype(np.uint64), np.concatenate(content).astype(np.uint64)
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(sum(rows), 0) FROM shipment_chunks").fetchone()[0])
+
+
+def _key_bytes(keys: np.ndarray) -> bytes:
+    return np.ascontiguousarray(keys, dtype="<u8").tobytes()
