@@ -75,6 +75,15 @@ def _no_columns_xlsx(tmp: Path) -> bytes:
     return (tmp / "nocols.xlsx").read_bytes()
 
 
+def _huge_range(tmp: Path) -> bytes:
+    """Two cells at opposite corners: the Rust readers try to allocate the whole sheet."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "ND (Номер декларации)"
+    wb.active["XFD1048576"] = 1
+    wb.save(tmp / "corners.xlsx")
+    return (tmp / "corners.xlsx").read_bytes()
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
     "empty": ("empty.xlsx", lambda _t: b"", "empty"),
     "whitespace": ("blank.csv", lambda _t: b" \r\n\t\r\n", "empty"),
@@ -87,7 +96,8 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
     "legacy": ("old.xls", _legacy, "Excel 95"),
     "junk": ("junk.csv", lambda _t: bytes(range(256)) * 64, ""),
     "no columns (xlsx)": ("nocols.xlsx", _no_columns_xlsx, "No recognisable"),
-    "no columns (csv)": ("nocols.csv", lambda _t: "a;b;c\n1;2;3\n".encode(), "No recognisable"),
+    "no columns (csv)": ("nocols.csv", lambda _t: b"a;b;c\n1;2;3\n", "No recognisable"),
+    "huge range": ("corners.xlsx", _huge_range, ""),
     "zlib stream": ("packed.csv", lambda _t: zlib.compress(b"x" * 10000), ""),
 }
 

@@ -221,3 +221,68 @@ def test_filter_by_country_column_choice_matters(case, tmp_path: Path) -> None:
     assert round(produced.total, 2) == float(sum(i.value for i in items if i.origin == "KR"))
     assert round(traded.total, 2) == float(sum(i.value for i in items if i.trading == "KR"))
     assert produced.total != traded.total
+
+
+@pytest.mark.parametrize("cancel_at", ["Checking the file", "Prepared", "Writing to the case"])
+def test_cancel_at_any_step_leaves_the_case_unchanged(
+    case, tmp_path: Path, cancel_at: str
+) -> None:
+    from workbench.services.importing import ImportCancelled
+
+    seen: list[str] = []
+
+    def progress(message: str, _fraction: float) -> None:
+        seen.append(message)
+
+    with pytest.raises(ImportCancelled):
+        import_file(
+            case,
+            write_gcode_xlsx(tmp_path / "g.xlsx", sample_items()),
+            progress=progress,
+            cancelled=lambda: any(m.startswith(cancel_at) for m in seen),
+        )
+    assert case.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+    assert case.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert len(load_shipments(case)) == 0
+    assert import_file(case, tmp_path / "g.xlsx").imported == 12  # and it can be done again
+
+
+def _write_title_rows_then_items(rows: list[list[object]], items) -> list[list[object]]:
+    from tests.extracts import GCODE_HEADERS
+
+    body = [[it.decl, it.item, it.date.strftime("%d.%m.%Y"), it.sender, it.origin, it.trading,
+             it.hs, it.description, float(it.net), float(it.value)] for it in items]
+    return [*rows, GCODE_HEADERS, *body]
+
+
+def test_legacy_xls_is_read_with_its_row_numbers(case, tmp_path: Path) -> None:
+    xlwt = pytest.importorskip("xlwt")
+    items = sample_items()
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Импорт")
+    grid = _write_title_rows_then_items([["Выгрузка ДТ"], []], items)
+    for r, row in enumerate(grid, start=2):  # two empty rows above the title
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(tmp_path / "old.xls"))
+    report = import_file(case, tmp_path / "old.xls")
+    assert (report.imported, report.rejected) == (12, 0)
+    frame = load_shipments(case).sort_values("source_row")
+    # Rows 1-2 empty, title on 3, blank 4, header 5: the first item is on row 6.
+    assert int(frame["source_row"].iloc[0]) == 6
+    assert _origin_totals(case) == totals_by_origin(items)
+
+
+def test_ods_is_read(case, tmp_path: Path) -> None:
+    pytest.importorskip("odf")
+    import pandas as pd
+
+    items = sample_items()
+    grid = _write_title_rows_then_items([["Выгрузка ДТ"]], items)
+    width = max(len(r) for r in grid)
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in grid])
+    frame.to_excel(tmp_path / "extract.ods", engine="odf", header=False, index=False)
+    report = import_file(case, tmp_path / "extract.ods")
+    assert (report.imported, report.rejected) == (12, 0)
+    assert int(load_shipments(case)["source_row"].min()) == 3
+    assert _origin_totals(case) == totals_by_origin(items)

@@ -173,6 +173,10 @@ def _to_arrow(values: pd.Series, kind: Kind) -> pa.Array:
     if kind is Kind.DATE:
         return pa.array(values.to_numpy(dtype="datetime64[ms]"), type=pa.timestamp("ms"))
     if kind is Kind.COUNTRY:
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            arr = pa.array(values.array)  # zero-copy through __arrow_array__
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+            return arr.cast(pa.string())
         return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
     if kind is Kind.INTEGER:
         return pa.array(values, type=pa.int64(), from_pandas=True)
@@ -238,10 +242,12 @@ def clean_text(raw: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     """Trimmed text, blank as missing; identifiers without their spaces (and HS dots)."""
     text = pc.utf8_trim_whitespace(raw)
     if name == "declaration_no":
-        text = pc.utf8_upper(pc.replace_substring(text, " ", ""))
+        text = pc.ascii_upper(pc.replace_substring(text, " ", ""))
     elif name in ("hs_code", "receiver_tax_id"):
-        text = pc.replace_substring_regex(text, r"[\s.]", "")
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        text = pc.replace_substring(pc.replace_substring(text, " ", ""), ".", "")
+    empty = pc.equal(text, "")
+    if pc.any(empty).as_py():
+        text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,8 +20,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from workbench.errors import ImportRefused
 from workbench.ingest import encoding as enc
 from workbench.ingest.columns import best_matches
+from workbench.ingest.sandbox import read_sheets_isolated
+from workbench.ingest.sandbox_child import START_ROW_KEY
 from workbench.ingest.sniff import FileKind
 
 HEADER_SCAN_ROWS = 40
@@ -175,9 +179,7 @@ def _choose_delimiter(
     return best[2], best[3]
 
 
-def _no_columns(path: Path, sheet: str = "") -> Exception:
-    from workbench.errors import ImportRefused
-
+def _no_columns(path: Path, sheet: str = "") -> ImportRefused:
     where = f"sheet {sheet!r} of {path.name}" if sheet else path.name
     return ImportRefused(
         f"No recognisable customs columns were found in {where}; map the columns by hand."
@@ -193,20 +195,21 @@ def read_workbook(
     *,
     header_row: int | None = None,
     known: frozenset[str] = frozenset(),
+    cancel: Callable[[], bool] | None = None,
 ) -> tuple[list[Grid], list[str]]:
-    """Every sheet with a recognisable header, and notes on the sheets passed over."""
-    import fastexcel
+    """Every sheet with a recognisable header, and notes on the sheets passed over.
 
-    reader = fastexcel.read_excel(str(path))
+    The workbook is parsed in a child process (``sandbox``): a hostile file that makes the
+    Rust readers abort or hang costs the child, not the reporter's window.
+    """
     info = _xlsx_info(path) if kind is FileKind.XLSX else {}
     grids: list[Grid] = []
     skipped: list[str] = []
-    for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-        table = sheet.to_arrow()
+    for name, table in read_sheets_isolated(path, cancel=cancel):
         if table.num_rows == 0:
             skipped.append(f"sheet {name!r} is empty")
             continue
+        first_row = _first_row(table, info, name)  # before renaming drops the metadata
         table = table.rename_columns([str(i) for i in range(table.num_columns)])
         head = table.slice(0, HEADER_SCAN_ROWS + 5).to_pylist()
         head_rows = [[row[k] or "" for k in table.column_names] for row in head]
@@ -214,7 +217,6 @@ def read_workbook(
         if index is None:
             skipped.append(f"sheet {name!r} has no recognisable columns")
             continue
-        first_row = info.get("first_rows", {}).get(name) or _first_row_calamine(path, name)
         data = table.slice(index + 1)
         grids.append(
             Grid(
@@ -231,8 +233,6 @@ def read_workbook(
         )
     if not grids:
         if skipped and all("empty" in s for s in skipped):
-            from workbench.errors import ImportRefused
-
             raise ImportRefused(f"{path.name} has no data in any sheet.")
         raise _no_columns(path)
     return grids, skipped
@@ -284,9 +284,11 @@ def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _first_row_calamine(path: Path, sheet: str) -> int:
-    """First row with data, for formats whose XML we do not read ourselves (xls, ods)."""
-    from python_calamine import CalamineWorkbook
-
-    start = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).start
-    return (start[0] + 1) if start else 1
+def _first_row(table: pa.Table, info: dict[str, object], sheet: str) -> int:
+    """The source row of the table's first row: fastexcel drops leading empty rows."""
+    first_rows = info.get("first_rows")
+    if isinstance(first_rows, dict) and sheet in first_rows:
+        return int(first_rows[sheet])
+    meta = table.schema.metadata or {}
+    value = meta.get(START_ROW_KEY.encode())
+    return int(value) if value else 1

@@ -19,6 +19,7 @@ from workbench.ingest.columns import BY_NAME, best_matches
 from workbench.ingest.dedupe import find_duplicates
 from workbench.ingest.normalise import Batch, normalise
 from workbench.ingest.readers import Grid, header_key, read_text, read_workbook
+from workbench.ingest.sandbox import ReadCancelled
 from workbench.ingest.sniff import FileKind, refusal_for, sniff
 from workbench.services.identity import current_author
 from workbench.store import events, files, recipes, shipments
@@ -75,6 +76,7 @@ def read_grids(
     options: ImportOptions,
     known: frozenset[str] = frozenset(),
     kind: FileKind | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[list[Grid], list[str]]:
     """Read a file into grids, turning every reader failure into one sentence.
 
@@ -94,7 +96,11 @@ def read_grids(
                 known=known,
             )
             return [grid], []
-        return read_workbook(path, kind, header_row=options.header_row, known=known)
+        return read_workbook(
+            path, kind, header_row=options.header_row, known=known, cancel=cancelled
+        )
+    except ReadCancelled as exc:
+        raise ImportCancelled(str(exc)) from exc
     except WorkbenchError:
         raise
     except Exception as exc:  # the readers raise many types on damaged input
@@ -147,7 +153,9 @@ def import_file(
         # Hashing and compressing the file for the case runs beside the parsing.
         packing = background.submit(_digest_and_pack, path)
         try:
-            grids, notes = read_grids(path, options, recipes.known_headers(case.conn), kind)
+            grids, notes = read_grids(
+                path, options, recipes.known_headers(case.conn), kind, cancelled
+            )
             step("Checking the file", 0.35)
         except BaseException:
             packing.cancel()
