@@ -95,12 +95,16 @@ OPERATIONS: dict[str, Callable[[Path], dict[str, object]]] = {
 
 
 def _peak_rss_mb() -> float | None:
-    """This process's peak resident set size in MiB (None where ``resource`` is missing)."""
+    """Peak resident set size in MiB of this process or any child it waited for (the import
+    parses workbooks in a child process); None where ``resource`` is missing."""
     try:
         import resource
     except ImportError:  # Windows
         return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     # Linux reports KiB, macOS bytes.
     return peak / MIB if sys.platform == "darwin" else peak / 1024
 

@@ -286,3 +286,39 @@ def test_ods_is_read(case, tmp_path: Path) -> None:
     assert (report.imported, report.rejected) == (12, 0)
     assert int(load_shipments(case)["source_row"].min()) == 3
     assert _origin_totals(case) == totals_by_origin(items)
+
+
+def test_mac_1904_workbook_dates_and_serials(case, tmp_path: Path) -> None:
+    """Date cells and bare serial numbers of a 1904-system workbook land on the right day."""
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(["G072 (Дата регистрации)", "G022 (Наименование отправителя)",
+               "G46 (Статистическая стоимость, USD.)"])
+    ws.append([dt.datetime(2022, 2, 24), "A", 1.0])
+    ws.cell(2, 1).number_format = "dd.mm.yyyy"
+    # Serial 43,422 is 2022-11-19 in the 1904 system (2018-11-18 in the 1900 system).
+    ws.append([43_422, "B", 2.0])
+    wb.save(tmp_path / "mac.xlsx")
+    import_file(case, tmp_path / "mac.xlsx")
+    dates = load_shipments(case).sort_values("sender")["date"].dt.strftime("%Y-%m-%d")
+    assert list(dates) == ["2022-02-24", "2022-11-19"]
+
+
+def test_excel_unicode_text_export_utf16_with_tabs(case, tmp_path: Path) -> None:
+    """Excel's "Unicode text" is UTF-16 with tabs between fields."""
+    from tests.extracts import NUMBERED_HEADERS, numbered_rows
+
+    items = sample_items()
+    lines = ["\t".join(NUMBERED_HEADERS)] + ["\t".join(r) for r in numbered_rows(items)]
+    path = tmp_path / "unicode.txt"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-16")
+    report = import_file(case, path)
+    assert report.options == {"encoding": "utf-16", "delimiter": "\t"}
+    assert report.imported == len(items)
+    assert _origin_totals(case) == totals_by_origin(items)
