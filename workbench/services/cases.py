@@ -218,3 +218,24 @@ def case_info(case: CaseFile) -> dict[str, object]:
         "rejected": sum(f["rejected"] for f in file_list),
         "events": int(case.conn.execute("SELECT count(*) FROM events").fetchone()[0]),
     }
+
+
+def timeline_markers(case: CaseFile) -> list[dict[str, str]]:
+    """The case's dated events (invasion, sanctions...) in date order, for the timeline."""
+    marks = [
+        {k: str(v) for k, v in e.payload.items() if k in ("date", "label", "kind")}
+        for e in events.read(case.conn, "timeline.marker_added")
+    ]
+    return sorted(marks, key=lambda m: m["date"])
+
+
+def case_settings(case: CaseFile) -> dict[str, object]:
+    """Title, value column, key date, coverage window and caveats of a case."""
+    return {
+        "title": case.title,
+        "value_column": value_column(case),
+        "key_date": case.meta("key_date"),
+        "coverage_start": case.meta("coverage_start"),
+        "coverage_end": case.meta("coverage_end"),
+        "caveats": tuple(json.loads(case.meta("caveats") or "[]")),
+    }

@@ -1,0 +1,131 @@
+"""The one filter and selection state that every panel observes (no Qt here).
+
+Panels never call each other: they change this state and react to its changes. Each change is
+announced once, as a :class:`StateChange` naming what changed and who changed it, so a panel
+can skip its own echo and refresh only what concerns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workbench.analysis.filters import Condition
+
+FILTER = "filter"
+SELECTION = "selection"
+DATA = "data"
+
+
+@dataclass(frozen=True)
+class StateChange:
+    kinds: frozenset[str]
+    source: object | None = None
+
+    def __contains__(self, kind: str) -> bool:
+        return kind in self.kinds
+
+
+Observer = Callable[[StateChange], None]
+
+
+@dataclass
+class ViewState:
+    """Conditions (keyed by who set them), a quick search text, and the selected rows.
+
+    Keys let a panel own its condition: the timeline's date span or the suppliers panel's choice
+    replaces its earlier one instead of piling up. The filter bar shows every condition as a
+    chip, whoever set it.
+    """
+
+    _conditions: dict[str, Condition] = field(default_factory=dict)
+    _search: str = ""
+    _selected: tuple[int, ...] = ()
+    _observers: list[Observer] = field(default_factory=list)
+
+    # -- observing ----------------------------------------------------------------------------
+
+    def subscribe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer`` on every change; returns a function that stops it."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer) if observer in self._observers else None
+
+    def _announce(self, kinds: set[str], source: object | None) -> None:
+        change = StateChange(frozenset(kinds), source)
+        for observer in list(self._observers):
+            observer(change)
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return list(self._conditions.values())
+
+    @property
+    def keyed_conditions(self) -> dict[str, Condition]:
+        return dict(self._conditions)
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    def set_condition(
+        self, key: str, condition: Condition | None, *, source: object | None = None
+    ) -> None:
+        """Set (or with None, remove) the condition held under ``key``."""
+        if condition is None:
+            if key not in self._conditions:
+                return
+            del self._conditions[key]
+        else:
+            if self._conditions.get(key) == condition:
+                return
+            self._conditions[key] = condition
+        self._selected = ()
+        self._announce({FILTER, SELECTION}, source)
+
+    def set_conditions(
+        self, conditions: dict[str, Condition], *, source: object | None = None
+    ) -> None:
+        """Replace every condition at once (one announcement)."""
+        if conditions == self._conditions:
+            return
+        self._conditions = dict(conditions)
+        self._selected = ()
+        self._announce({FILTER, SELECTION}, source)
+
+    def clear(self, *, source: object | None = None) -> None:
+        if not self._conditions and not self._search:
+            return
+        self._conditions.clear()
+        self._search = ""
+        self._selected = ()
+        self._announce({FILTER, SELECTION}, source)
+
+    def set_search(self, text: str, *, source: object | None = None) -> None:
+        text = text.strip()
+        if text == self._search:
+            return
+        self._search = text
+        self._selected = ()
+        self._announce({FILTER, SELECTION}, source)
+
+    # -- selection ------------------------------------------------------------------------------
+
+    @property
+    def selected_rows(self) -> tuple[int, ...]:
+        """Positions in the case's shipment frame (not view rows)."""
+        return self._selected
+
+    def select_rows(self, rows: tuple[int, ...], *, source: object | None = None) -> None:
+        if rows == self._selected:
+            return
+        self._selected = tuple(rows)
+        self._announce({SELECTION}, source)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def data_changed(self, *, source: object | None = None) -> None:
+        """The shipments themselves changed (an import): everything refreshes."""
+        self._selected = ()
+        self._announce({DATA, FILTER, SELECTION}, source)

@@ -1,0 +1,36 @@
+"""What every dockable panel has: a name for its dock, a title, and the session it shows."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from workbench.analysis.view_state import StateChange
+from workbench.ui.session import CaseSession
+
+
+class Panel(QWidget):
+    """A view of the open case. Subclasses set NAME, TITLE, AREA and implement ``refresh``.
+
+    ``refresh`` is called with each :class:`StateChange`; a panel refreshes only what the
+    change concerns, and skips changes it made itself (``change.source is self``).
+    """
+
+    NAME: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    AREA: ClassVar[Qt.DockWidgetArea] = Qt.DockWidgetArea.RightDockWidgetArea
+    TABIFY_WITH: ClassVar[str | None] = None
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName(f"panel.{self.NAME}")
+        session.changed.connect(self._on_session_changed)
+
+    def _on_session_changed(self, change: StateChange) -> None:
+        self.refresh(change)
+
+    def refresh(self, change: StateChange) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
