@@ -161,10 +161,12 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_open(path: str | None) -> int:
-    """Open the window; until the window lands, print the case summary."""
-    if path is None:
-        raise UsageError("Give a case file or case folder to open; see 'workbench --help'.")
-    return cmd_info(argparse.Namespace(case=path, json=False))
+    """Open the window on a case file or folder (none: the start page)."""
+    if path is not None and not Path(path).exists():
+        raise UsageError(f"{Path(path).name or path} does not exist.")
+    from workbench.ui.app import run
+
+    return run(path)
 
 
 # -- parsing ----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def sample_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def session(qapp, sample_case: Path):  # noqa: ANN001, ANN201
+def session(qapp, sample_case: Path):
     from workbench.ui.loading import load_session
 
     s = load_session(sample_case)

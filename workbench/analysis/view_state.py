@@ -94,6 +94,17 @@ class ViewState:
         self._selected = ()
         self._announce({FILTER, SELECTION}, source)
 
+    def restore(
+        self, conditions: dict[str, Condition], search: str, *, source: object | None = None
+    ) -> None:
+        """Put back a whole filter (conditions and search) in one announcement."""
+        if conditions == self._conditions and search == self._search:
+            return
+        self._conditions = dict(conditions)
+        self._search = search
+        self._selected = ()
+        self._announce({FILTER, SELECTION}, source)
+
     def clear(self, *, source: object | None = None) -> None:
         if not self._conditions and not self._search:
             return
@@ -129,3 +140,56 @@ class ViewState:
         """The shipments themselves changed (an import): everything refreshes."""
         self._selected = ()
         self._announce({DATA, FILTER, SELECTION}, source)
+
+
+class FilterHistory:
+    """Undo and redo for the filter: every filter change is a step, as in a browser's history."""
+
+    def __init__(self, state: ViewState, limit: int = 200) -> None:
+        self.state = state
+        self.limit = limit
+        self._past: list[tuple[dict[str, Condition], str]] = []
+        self._future: list[tuple[dict[str, Condition], str]] = []
+        self._current = self._snapshot()
+        self._restoring = False
+        state.subscribe(self._on_change)
+
+    def _snapshot(self) -> tuple[dict[str, Condition], str]:
+        return self.state.keyed_conditions, self.state.search
+
+    def _on_change(self, change: StateChange) -> None:
+        if FILTER not in change or self._restoring:
+            return
+        snapshot = self._snapshot()
+        if snapshot == self._current:
+            return
+        self._past.append(self._current)
+        del self._past[: -self.limit]
+        self._future.clear()
+        self._current = snapshot
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._past)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._future)
+
+    def undo(self) -> None:
+        if self._past:
+            self._future.append(self._current)
+            self._restore(self._past.pop())
+
+    def redo(self) -> None:
+        if self._future:
+            self._past.append(self._current)
+            self._restore(self._future.pop())
+
+    def _restore(self, snapshot: tuple[dict[str, Condition], str]) -> None:
+        self._restoring = True
+        try:
+            self.state.restore(*snapshot, source=self)
+        finally:
+            self._restoring = False
+        self._current = self._snapshot()

@@ -14,7 +14,7 @@ import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
 from workbench.analysis.frame_view import FrameView
-from workbench.analysis.view_state import FILTER, StateChange, ViewState
+from workbench.analysis.view_state import FILTER, FilterHistory, StateChange, ViewState
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class CaseSession(QObject):
         self.summary = summary
         self.frame = frame
         self.state = ViewState()
+        # Subscribed before the session itself, so undo is ready when panels hear of a change.
+        self.history = FilterHistory(self.state)
         self.view = FrameView(frame)
         self._unsubscribe = self.state.subscribe(self._on_state_changed)
 

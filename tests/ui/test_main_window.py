@@ -1,0 +1,103 @@
+"""The window on the sample case: panels, linked filtering, status bar, layout, screenshot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.analysis.filters import Condition
+
+pytestmark = pytest.mark.gui
+
+SHOTS = Path(os.environ.get("WORKBENCH_TEST_OUTPUT", "test-output"))
+
+
+@pytest.fixture
+def window(qtbot, sample_case: Path):
+    from workbench.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    assert win.open_case(sample_case)
+    return win
+
+
+def test_window_opens_the_sample_case_with_every_panel(window) -> None:
+    assert window.windowTitle().startswith("Aurus imports 2018-2023")
+    assert window.centralWidget().objectName() == "panel.shipments"
+    assert set(window.docks) == {"suppliers", "timeline", "details"}
+    assert all(d.objectName() == f"dock.{n}" for n, d in window.docks.items())
+    assert window.status_rows.text() == "2,650 of 2,650 shipments"
+    assert window.status_total.text().endswith("34,186,352.74")
+
+
+def test_choosing_a_supplier_filters_table_and_status(window, qtbot) -> None:
+    suppliers = window.panels["suppliers"]
+    model = suppliers.model
+    row = next(r for r in range(model.rowCount()) if model.row_key(r, "sender") == "BYT CO LTD")
+    suppliers.table.selectRow(row)
+    frame = window.session.frame
+    expected = frame["sender"] == "BYT CO LTD"
+    qtbot.waitUntil(lambda: len(window.session.view.filtered) == int(expected.sum()))
+    total = float(np.nansum(frame.loc[expected, "stat_value_usd"]))
+    assert window.status_rows.text() == f"{int(expected.sum()):,} of 2,650 shipments"
+    assert window.status_total.text().endswith(f"{total:,.2f}")
+    assert window.shipments.model.rowCount() == int(expected.sum())
+
+
+def test_undo_and_clear_filters(window) -> None:
+    from workbench.ui.actions import ActionId
+
+    state = window.session.state
+    state.set_condition("bar:0", Condition("origin_country", "=", "KR"))
+    assert window.status_rows.text() == "1,140 of 2,650 shipments"
+    window.actions[ActionId.EDIT_UNDO].trigger()
+    assert window.status_rows.text() == "2,650 of 2,650 shipments"
+    window.actions[ActionId.EDIT_REDO].trigger()
+    assert window.status_rows.text() == "1,140 of 2,650 shipments"
+    window.actions[ActionId.VIEW_CLEAR_FILTERS].trigger()
+    assert state.conditions == []
+
+
+def test_layout_is_saved_restored_and_reset(qtbot, sample_case: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from workbench.ui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.open_case(sample_case)
+    first.docks["details"].hide()
+    first.close()
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    second.open_case(sample_case)
+    assert not second.docks["details"].isVisible()
+    second.reset_layout()
+    assert second.docks["details"].isVisible()
+    assert second.dockWidgetArea(second.docks["timeline"]) == Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def test_screenshot_of_the_window(window, qtbot) -> None:
+    qtbot.waitExposed(window)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    image = window.grab()
+    assert image.save(str(SHOTS / "window-sample-case.png"))
+    assert image.width() >= 1000
+
+
+def test_start_page_without_a_case(qtbot) -> None:
+    from workbench.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.centralWidget().objectName() == "start_page"
+    assert not win.actions["case.import"].isEnabled()

@@ -1,0 +1,64 @@
+"""The window's actions: dotted ids, texts and shortcuts in one table, built in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+class ActionId(StrEnum):
+    CASE_NEW = "case.new"
+    CASE_OPEN = "case.open"
+    CASE_OPEN_FOLDER = "case.open_folder"
+    CASE_IMPORT = "case.import"
+    CASE_EXPORT_CHART = "case.export_chart"
+    CASE_CLOSE = "case.close"
+    APP_QUIT = "app.quit"
+    EDIT_UNDO = "edit.undo"
+    EDIT_REDO = "edit.redo"
+    VIEW_FIND = "view.find"
+    VIEW_CLEAR_FILTERS = "view.clear_filters"
+    VIEW_RESET_LAYOUT = "view.reset_layout"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    text: str
+    shortcut: QKeySequence.StandardKey | str | None = None
+    tip: str = ""
+    needs_case: bool = True
+
+
+SPECS: dict[ActionId, ActionSpec] = {
+    ActionId.CASE_NEW: ActionSpec("&New case…", QKeySequence.StandardKey.New, needs_case=False),
+    ActionId.CASE_OPEN: ActionSpec("&Open case…", QKeySequence.StandardKey.Open, needs_case=False),
+    ActionId.CASE_OPEN_FOLDER: ActionSpec("Open case &folder…", "Ctrl+Shift+O", needs_case=False),
+    ActionId.CASE_IMPORT: ActionSpec("&Import spreadsheets…", "Ctrl+I",
+                                     "Add customs extracts to this case"),
+    ActionId.CASE_EXPORT_CHART: ActionSpec("Save timeline &image…", "Ctrl+E"),
+    ActionId.CASE_CLOSE: ActionSpec("&Close case", QKeySequence.StandardKey.Close),
+    ActionId.APP_QUIT: ActionSpec("&Quit", QKeySequence.StandardKey.Quit, needs_case=False),
+    ActionId.EDIT_UNDO: ActionSpec("&Undo", QKeySequence.StandardKey.Undo,
+                                   "Undo the last change to the filter"),
+    ActionId.EDIT_REDO: ActionSpec("&Redo", QKeySequence.StandardKey.Redo),
+    ActionId.VIEW_FIND: ActionSpec("&Find…", QKeySequence.StandardKey.Find,
+                                   "Search names, descriptions and codes"),
+    ActionId.VIEW_CLEAR_FILTERS: ActionSpec("C&lear filters", "Ctrl+Shift+L"),
+    ActionId.VIEW_RESET_LAYOUT: ActionSpec("&Reset layout", needs_case=False),
+}
+
+
+def build_actions(parent: QWidget) -> dict[ActionId, QAction]:
+    actions = {}
+    for action_id, spec in SPECS.items():
+        action = QAction(spec.text, parent)
+        action.setObjectName(action_id.value)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        actions[action_id] = action
+    return actions

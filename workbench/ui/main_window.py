@@ -1,0 +1,303 @@
+"""The main window: wiring in one place; behaviour lives in the panels and the services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from workbench.analysis.view_state import FilterHistory, StateChange
+from workbench.errors import WorkbenchError
+from workbench.services.cases import load_shipments, new_case, open_case
+from workbench.ui import settings
+from workbench.ui.actions import SPECS, ActionId, build_actions
+from workbench.ui.loading import load_session
+from workbench.ui.panels.base import Panel
+from workbench.ui.panels.registry import DOCK_PANELS, dock_name
+from workbench.ui.panels.shipments import ShipmentsPanel
+from workbench.ui.session import CaseSession
+from workbench.ui.start_page import StartPage
+
+APP_NAME = "Case Workbench"
+CASE_FILTER = "Case files (*.wbcase);;All files (*)"
+SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """Menus, docks, status bar and the open case; nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.session: CaseSession | None = None
+        self.history: FilterHistory | None = None
+        self.shipments: ShipmentsPanel | None = None
+        self.panels: dict[str, Panel] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self.actions = build_actions(self)
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_actions()
+        self._show_start_page()
+        self.resize(1400, 900)
+        self.update_actions()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a, bar = self.actions, self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action_id in (ActionId.CASE_NEW, ActionId.CASE_OPEN, ActionId.CASE_OPEN_FOLDER, None,
+                          ActionId.CASE_IMPORT, ActionId.CASE_EXPORT_CHART, None,
+                          ActionId.CASE_CLOSE, ActionId.APP_QUIT):
+            file_menu.addSeparator() if action_id is None else file_menu.addAction(a[action_id])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(a[ActionId.EDIT_UNDO])
+        edit_menu.addAction(a[ActionId.EDIT_REDO])
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(a[ActionId.VIEW_FIND])
+        self.view_menu.addAction(a[ActionId.VIEW_CLEAR_FILTERS])
+        self.view_menu.addSeparator()
+        self.panels_menu = self.view_menu.addMenu("&Panels")
+        self.view_menu.addAction(a[ActionId.VIEW_RESET_LAYOUT])
+
+    def _build_status_bar(self) -> None:
+        self.status_rows = QLabel(self)
+        self.status_rows.setObjectName("status.rows")
+        self.status_total = QLabel(self)
+        self.status_total.setObjectName("status.total")
+        self.statusBar().addPermanentWidget(self.status_rows)
+        self.statusBar().addPermanentWidget(self.status_total)
+
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a[ActionId.CASE_NEW].triggered.connect(self.new_case)
+        a[ActionId.CASE_OPEN].triggered.connect(self.choose_case_file)
+        a[ActionId.CASE_OPEN_FOLDER].triggered.connect(self.choose_case_folder)
+        a[ActionId.CASE_IMPORT].triggered.connect(self.choose_import)
+        a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
+        a[ActionId.CASE_CLOSE].triggered.connect(self.close_case)
+        a[ActionId.APP_QUIT].triggered.connect(self.close)
+        a[ActionId.EDIT_UNDO].triggered.connect(lambda: self.history and self.history.undo())
+        a[ActionId.EDIT_REDO].triggered.connect(lambda: self.history and self.history.redo())
+        a[ActionId.VIEW_FIND].triggered.connect(
+            lambda: self.shipments and self.shipments.focus_search()
+        )
+        a[ActionId.VIEW_CLEAR_FILTERS].triggered.connect(
+            lambda: self.session and self.session.state.clear(source=self)
+        )
+        a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(self.reset_layout)
+
+    def update_actions(self) -> None:
+        """Enable what makes sense now (one place for every action's state)."""
+        has_case = self.session is not None
+        for action_id, spec in SPECS.items():
+            self.actions[action_id].setEnabled(has_case or not spec.needs_case)
+        if self.history is not None:
+            self.actions[ActionId.EDIT_UNDO].setEnabled(self.history.can_undo)
+            self.actions[ActionId.EDIT_REDO].setEnabled(self.history.can_redo)
+
+    # -- opening and closing cases --------------------------------------------------------------
+
+    def open_case(self, path: Path) -> bool:
+        """Open a case file or folder; says why in one sentence when it cannot."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(f"Opening {Path(path).name}…")
+        try:
+            session = load_session(Path(path), self)
+        except WorkbenchError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        self.close_case()
+        self.session = session
+        self.history = session.history
+        session.changed.connect(self._on_session_changed)
+        self.shipments = ShipmentsPanel(session, self)
+        self.setCentralWidget(self.shipments)
+        self._build_docks(session)
+        self.setWindowTitle(f"{session.summary.title} — {APP_NAME}")
+        settings.remember_case(Path(path))
+        self.statusBar().showMessage(f"Opened {session.summary.title}", 4000)
+        self._update_status()
+        self.update_actions()
+        return True
+
+    def close_case(self) -> None:
+        if self.session is None:
+            return
+        self._save_layout()
+        for dock in self.docks.values():
+            self.removeDockWidget(dock)
+            dock.deleteLater()
+        self.docks.clear()
+        self.panels.clear()
+        self.panels_menu.clear()
+        self.session.close()
+        self.session = None
+        self.history = None
+        self.shipments = None
+        self._show_start_page()
+        self.setWindowTitle(APP_NAME)
+        self.update_actions()
+
+    def _show_start_page(self) -> None:
+        page = StartPage(self)
+        page.open_requested.connect(self.open_case)
+        page.new_requested.connect(self.new_case)
+        page.open_file_requested.connect(self.choose_case_file)
+        page.open_folder_requested.connect(self.choose_case_folder)
+        self.setCentralWidget(page)
+        self.status_rows.clear()
+        self.status_total.clear()
+
+    def _build_docks(self, session: CaseSession) -> None:
+        for panel_class in DOCK_PANELS:
+            panel = panel_class(session, self)
+            dock = QDockWidget(panel_class.TITLE, self)
+            dock.setObjectName(dock_name(panel_class))
+            dock.setWidget(panel)
+            self.addDockWidget(panel_class.AREA, dock)
+            self.panels[panel_class.NAME] = panel
+            self.docks[panel_class.NAME] = dock
+            self.panels_menu.addAction(dock.toggleViewAction())
+        saved = settings.saved_layout()
+        if saved is not None and self.restoreState(saved[1]):
+            self.restoreGeometry(saved[0])
+        else:
+            self._arrange_default()
+
+    def _arrange_default(self) -> None:
+        for name, dock in self.docks.items():
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(self.panels[name].AREA, dock)
+        # Side panels run the full height; the timeline sits under the table only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Sizes apply once the window has its own size: after this turn of the event loop.
+        QTimer.singleShot(0, self._default_sizes)
+
+    def _default_sizes(self) -> None:
+        widths = {"suppliers": max(360, self.width() // 4), "details": max(240, self.width() // 6)}
+        side = [(self.docks[n], w) for n, w in widths.items() if n in self.docks]
+        self.resizeDocks([d for d, _ in side], [w for _, w in side], Qt.Orientation.Horizontal)
+        if "timeline" in self.docks:
+            height = max(240, int(self.height() * 0.38))
+            self.resizeDocks([self.docks["timeline"]], [height], Qt.Orientation.Vertical)
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: every panel back where it starts."""
+        self._arrange_default()
+
+    def _save_layout(self) -> None:
+        if self.docks:
+            settings.save_layout(self.saveGeometry(), self.saveState())
+
+    # -- choosing files -------------------------------------------------------------------------
+
+    def choose_case_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open case", "", CASE_FILTER)
+        if path:
+            self.open_case(Path(path))
+
+    def choose_case_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open case folder")
+        if path:
+            self.open_case(Path(path))
+
+    def new_case(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New case", "", CASE_FILTER)
+        if not path:
+            return
+        title, ok = QInputDialog.getText(self, "New case", "Title of the case:",
+                                         text=Path(path).stem)
+        if not ok:
+            return
+        try:
+            new_case(Path(path), title.strip() or None).close()
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.open_case(Path(path).with_suffix(".wbcase"))
+
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import spreadsheets", "", SHEET_FILTER)
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, files: list[Path]) -> None:
+        """Preview, map and import ``files`` into the open case, then show the new rows."""
+        if self.session is None or not files:
+            return
+        from workbench.ui.import_dialog import run_import_dialog
+
+        reports = run_import_dialog(self, self.session.summary.path, files)
+        if reports:
+            self.reload_shipments()
+
+    def reload_shipments(self) -> None:
+        if self.session is None:
+            return
+        case, _ = open_case(self.session.summary.path, read_only=True)
+        try:
+            frame = load_shipments(case)
+        finally:
+            case.close()
+        self.session.replace_frame(frame)
+
+    # -- reacting -------------------------------------------------------------------------------
+
+    def _on_session_changed(self, _change: StateChange) -> None:
+        self._update_status()
+        self.update_actions()
+
+    def _update_status(self) -> None:
+        if self.session is None:
+            return
+        view, value = self.session.view, self.session.summary.value_column
+        shown = len(view.filtered)
+        self.status_rows.setText(f"{shown:,} of {view.total:,} shipments")
+        label = "statistical value, USD" if value == "stat_value_usd" else value
+        self.status_total.setText(f"Total {label}: {self.session.filtered_total():,.2f}")
+
+    def _on_export_chart(self) -> None:
+        timeline = self.panels.get("timeline")
+        if timeline is not None:
+            timeline._on_save_clicked()
+
+    # -- Qt events ------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.session is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_layout()
+        super().closeEvent(event)
+
+
+def central_widget_name(window: QMainWindow) -> str:
+    widget: QWidget | None = window.centralWidget()
+    return widget.objectName() if widget is not None else ""

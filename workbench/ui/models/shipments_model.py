@@ -1,0 +1,297 @@
+"""The shipment table's model: the session's frame, in the order of the session's view.
+
+The model never reorders or copies the shipments. It keeps the view's row positions and, per
+column, an array it can index (numpy for numbers and dates, Arrow for text); ``data()`` formats
+one cell from them. Columns are prepared the first time a cell of theirs is shown, so hidden
+columns cost nothing and a million rows open as fast as ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from workbench.analysis.view_state import DATA, FILTER, StateChange
+from workbench.ingest.columns import BY_NAME, Kind
+from workbench.ingest.countries import country_label
+from workbench.ui.session import CaseSession
+
+Index = QModelIndex | QPersistentModelIndex
+
+MONEY_COLUMNS = frozenset({"stat_value_usd", "invoice_value", "customs_value_rub"})
+WEIGHT_COLUMNS = frozenset({"net_kg", "gross_kg"})
+#: Whole numbers that identify rather than count: shown without thousands separators.
+IDENTIFIER_NUMBERS = frozenset({"item_no", "source_row"})
+PROVENANCE_LABELS = {
+    "source_file": "Source file",
+    "source_sha256": "Source SHA-256",
+    "source_sheet": "Source sheet",
+    "source_row": "Source row",
+}
+#: Text longer than this also comes as a tooltip (the cell may elide it).
+_LONG_TEXT = 40
+
+# PySide picks a signal overload by signature; this one carries the sort hint that lets the
+# selection model keep whole rows rather than every selected cell.
+_LAYOUT_SIGNATURE = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def column_label(name: str) -> str:
+    """The reader's name of a column: canonical labels, provenance labels, else its own name."""
+    if name in BY_NAME:
+        return BY_NAME[name].label
+    return PROVENANCE_LABELS.get(name, name)
+
+
+def format_money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def format_weight(value: float) -> str:
+    return _trim(f"{value:,.3f}")
+
+
+def format_number(value: float) -> str:
+    return _trim(f"{value:,.4f}")
+
+
+def format_identifier(value: float) -> str:
+    return str(int(value))
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@lru_cache(maxsize=512)
+def country_tooltip(code: str) -> str:
+    """``"South Korea (KR)"``, or the code itself when it names no known country."""
+    return country_label(code)
+
+
+def number_format(name: str) -> Callable[[float], str]:
+    if name in MONEY_COLUMNS:
+        return format_money
+    if name in WEIGHT_COLUMNS:
+        return format_weight
+    if name in IDENTIFIER_NUMBERS:
+        return format_identifier
+    return format_number
+
+
+def cell_text(name: str, value: object) -> str:
+    """One value as the table shows it (for panels that show single shipments)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return str(pd.Timestamp(value).date())
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        return number_format(name)(float(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """One column, ready to format any of its cells by frame position."""
+
+    text: Callable[[int], str]
+    tooltip: Callable[[int], str | None] | None = None
+    numeric: bool = False
+
+
+def _prepare(name: str, series: pd.Series) -> _Cells:
+    kind = BY_NAME[name].kind if name in BY_NAME else None
+    dtype = series.dtype
+    if dtype.kind == "M":
+        days = series.to_numpy().astype("datetime64[D]")
+
+        def date_text(pos: int) -> str:
+            text = str(days[pos])
+            return "" if text == "NaT" else text
+
+        return _Cells(date_text)
+    if dtype.kind in "fiub" or str(dtype) in ("Int64", "Float64"):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        fmt = number_format(name)
+
+        def number_text(pos: int) -> str:
+            value = numbers[pos]
+            return "" if value != value else fmt(value)
+
+        return _Cells(number_text, numeric=True)
+    text = _text_reader(series)
+    if kind is Kind.COUNTRY:
+
+        def country_tip(pos: int) -> str | None:
+            code = text(pos)
+            return country_tooltip(code) if code else None
+
+        return _Cells(text, country_tip)
+
+    def long_text_tip(pos: int) -> str | None:
+        value = text(pos)
+        return value if len(value) > _LONG_TEXT else None
+
+    return _Cells(text, long_text_tip)
+
+
+def _text_reader(series: pd.Series) -> Callable[[int], str]:
+    """Text cells by position: straight from Arrow for string columns (no copy)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        arrow = pa.array(series.array)
+
+        def arrow_text(pos: int) -> str:
+            return arrow[pos].as_py() or ""
+
+        return arrow_text
+    values = series.to_numpy(dtype=object)
+
+    def object_text(pos: int) -> str:
+        value = values[pos]
+        return "" if pd.isna(value) else str(value)
+
+    return object_text
+
+
+class ShipmentsModel(QAbstractTableModel):
+    """Every column of the session's frame; rows are ``session.view.rows`` (display order).
+
+    Resets itself when the filter or the data change; :meth:`sort` sorts through the view.
+    """
+
+    COLUMN_ROLE = Qt.ItemDataRole.UserRole  # on horizontal headers: the column's name
+
+    def __init__(self, session: CaseSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.columns: list[str] = list(session.frame.columns)
+        self._rows: np.ndarray = session.view.rows
+        self._cells: dict[int, _Cells] = {}
+        self._inverse: np.ndarray | None = None  # frame position -> view row, -1 if hidden
+        session.changed.connect(self._on_session_changed)
+
+    # -- the rows -----------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Frame positions in display order."""
+        return self._rows
+
+    def frame_row(self, view_row: int) -> int:
+        return int(self._rows[view_row])
+
+    def view_rows(self, positions: np.ndarray | tuple[int, ...]) -> np.ndarray:
+        """The view rows showing these frame positions (those filtered out are left out)."""
+        found = self._lookup(np.asarray(positions, dtype=np.int64))
+        return found[found >= 0]
+
+    def _lookup(self, positions: np.ndarray) -> np.ndarray:
+        """View row of each frame position, -1 where it is filtered out."""
+        if self._inverse is None:
+            inverse = np.full(len(self.session.frame), -1, dtype=np.int64)
+            inverse[self._rows] = np.arange(len(self._rows), dtype=np.int64)
+            self._inverse = inverse
+        return self._inverse[positions]
+
+    def column_name(self, section: int) -> str:
+        return self.columns[section]
+
+    def section(self, name: str) -> int:
+        """The section of column ``name``, or -1."""
+        return self.columns.index(name) if name in self.columns else -1
+
+    def reload(self, *, data: bool = False) -> None:
+        """Take the view's rows again (after a filter); with ``data``, also the frame's columns."""
+        self.beginResetModel()
+        if data:
+            self.columns = list(self.session.frame.columns)
+            self._cells.clear()
+        self._rows = self.session.view.rows
+        self._inverse = None
+        self.endResetModel()
+
+    def _on_session_changed(self, change: StateChange) -> None:
+        if DATA in change or FILTER in change:
+            self.reload(data=DATA in change)
+
+    # -- Qt's model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            cells = self._cells.get(column) or self._column_cells(column)
+            return cells.text(self._rows[index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            column = index.column()
+            cells = self._cells.get(column) or self._column_cells(column)
+            return _RIGHT if cells.numeric else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            column = index.column()
+            cells = self._cells.get(column) or self._column_cells(column)
+            return cells.tooltip(self._rows[index.row()]) if cells.tooltip else None
+        return None
+
+    def _column_cells(self, column: int) -> _Cells:
+        name = self.columns[column]
+        cells = self._cells[column] = _prepare(name, self.session.frame[name])
+        return cells
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        name = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_label(name)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{column_label(name)} ({name})"
+        if role == self.COLUMN_ROLE:
+            return name
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort through the view (no data moves); ``column`` -1 restores the frame order."""
+        name = self.columns[column] if 0 <= column < len(self.columns) else None
+        ascending = name is None or order == Qt.SortOrder.AscendingOrder
+        view = self.session.view
+        if (name, ascending) == (view.sort_column, view.ascending):
+            return
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], hint)
+        persistent = self.persistentIndexList()
+        before = self._rows[[i.row() for i in persistent]] if persistent else None
+        view.set_sort(name, ascending)
+        self._rows = view.rows
+        self._inverse = None
+        if before is not None:
+            after = self._lookup(before)
+            self.changePersistentIndexList(
+                persistent,
+                [self.index(int(r), i.column()) for r, i in zip(after, persistent, strict=True)],
+            )
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], hint)

@@ -1,0 +1,1 @@
+"""Dockable panels, each a view of the open case."""

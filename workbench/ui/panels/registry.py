@@ -1,0 +1,19 @@
+"""The window's panels, declared in one list: the main window loops over it.
+
+Each entry is a :class:`Panel` subclass; its NAME gives the dock a stable object name
+(``dock.<name>``) so the saved layout finds it again.
+"""
+
+from __future__ import annotations
+
+from workbench.ui.panels.base import Panel
+from workbench.ui.panels.details import DetailsPanel
+from workbench.ui.panels.suppliers import SuppliersPanel
+from workbench.ui.panels.timeline import TimelinePanel
+
+#: Dock panels in the order they are laid out by default.
+DOCK_PANELS: tuple[type[Panel], ...] = (SuppliersPanel, TimelinePanel, DetailsPanel)
+
+
+def dock_name(panel: type[Panel]) -> str:
+    return f"dock.{panel.NAME}"

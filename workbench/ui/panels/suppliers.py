@@ -1,0 +1,135 @@
+"""The suppliers panel: every sender of the case with its totals; choosing one filters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
+
+from workbench.analysis.filters import Condition
+from workbench.analysis.suppliers import supplier_totals
+from workbench.analysis.view_state import DATA, FILTER, StateChange
+from workbench.ui.models.summary_model import Column, SummaryModel, count, day, money
+from workbench.ui.panels.base import Panel
+from workbench.ui.session import CaseSession
+
+KEY = "supplier"
+
+
+class SuppliersPanel(Panel):
+    """Companies with total value, shipments, first and last date (spellings as in the data;
+    the profiles that gather a company's spellings come with name resolution)."""
+
+    NAME = "suppliers"
+    TITLE = "Suppliers"
+    AREA = Qt.DockWidgetArea.LeftDockWidgetArea
+
+    def __init__(self, session: CaseSession, parent: object | None = None) -> None:
+        super().__init__(session, parent)  # type: ignore[arg-type]
+        self.model = SummaryModel([
+            Column("sender", "Supplier"),
+            Column("country", "Origin"),
+            Column("total", "Total", money, numeric=True),
+            Column("shipments", "Shipments", count, numeric=True),
+            Column("first", "First", day),
+            Column("last", "Last", day),
+        ], self)
+        self.table = QTableView(self)
+        self.table.setObjectName("suppliers.table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 52, 100, 70, 78, 78)):
+            header.resizeSection(column, width)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
+        self.caption = QLabel(self)
+        self.caption.setObjectName("suppliers.caption")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table)
+        self._sort = (2, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._reload()
+
+    # -- reacting to the state --------------------------------------------------------------
+
+    def refresh(self, change: StateChange) -> None:
+        if change.source is self:
+            return
+        if FILTER in change or DATA in change:
+            self._reload()
+
+    def _reload(self) -> None:
+        """Totals over the rows every other condition lets through, so a choice stays visible."""
+        state, view = self.session.state, self.session.view
+        others = [c for k, c in state.keyed_conditions.items() if k != KEY]
+        rows = view.mask(others, state.search).nonzero()[0]
+        totals = supplier_totals(self.session.frame, rows, value=self.session.summary.value_column)
+        self.model.set_frame(totals)
+        self.model.sort(*self._sort)
+        self.caption.setText(f"{len(totals):,} suppliers · click to filter, Ctrl+click for more")
+        self._select_chosen()
+
+    def _select_chosen(self) -> None:
+        chosen = self.chosen()
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        selection.clearSelection()
+        for row in range(self.model.rowCount()):
+            if self.model.row_key(row, "sender") in chosen:
+                selection.select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def chosen(self) -> list[str]:
+        """The suppliers the filter holds now (empty when none)."""
+        condition = self.session.state.keyed_conditions.get(KEY)
+        if condition is None:
+            return []
+        value = condition.value
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    # -- reporter's actions -----------------------------------------------------------------
+
+    def choose(self, names: list[str]) -> None:
+        """Filter the case to these suppliers (none: remove the supplier filter)."""
+        if not names:
+            condition = None
+        elif len(names) == 1:
+            condition = Condition("sender", "=", names[0])
+        else:
+            condition = Condition("sender", "in", sorted(names))
+        self.session.state.set_condition(KEY, condition, source=self)
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        self.choose([str(self.model.row_key(r, "sender")) for r in rows])
+
+    def _on_header_clicked(self, section: int) -> None:
+        column, order = self._sort
+        if section == column:
+            order = (
+                Qt.SortOrder.AscendingOrder
+                if order == Qt.SortOrder.DescendingOrder
+                else Qt.SortOrder.DescendingOrder
+            )
+        else:
+            order = Qt.SortOrder.DescendingOrder if section >= 2 else Qt.SortOrder.AscendingOrder
+        self._sort = (section, order)
+        self.table.horizontalHeader().setSortIndicator(section, order)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.model.sort(section, order)
+        self._select_chosen()
