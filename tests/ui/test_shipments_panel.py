@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
+import pandas as pd
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.modeltest import ModelTester
@@ -103,6 +104,24 @@ def test_sorting_by_value_and_by_date(panel: ShipmentsPanel) -> None:
     dates = frame["date"].iloc[model.rows]
     assert dates.iloc[0] == frame["date"].min()
     assert dates.is_monotonic_increasing
+
+
+@pytest.mark.parametrize("name", ["stat_value_usd", "date", "sender", "item_no", "net_kg"])
+def test_sorting_matches_a_stable_pandas_sort(session: CaseSession, name: str) -> None:
+    """Blanks last in both directions; ties keep frame order (reversed when descending)."""
+    model, frame = ShipmentsModel(session), session.frame
+    session.state.set_condition("test", Condition("origin_country", "!=", "CN"))
+    passing = frame.iloc[session.view.filtered]
+    for ascending in (True, False):
+        order = Qt.SortOrder.AscendingOrder if ascending else Qt.SortOrder.DescendingOrder
+        model.sort(_column(model, name), order)
+        values = passing[name]
+        if ascending:
+            expected = values.sort_values(kind="stable", na_position="last")
+        else:
+            present = values.dropna()
+            expected = pd.concat([present.sort_values(kind="stable")[::-1], values[values.isna()]])
+        assert (model.rows == expected.index.to_numpy()).all()
 
 
 def test_sorting_keeps_the_selected_shipment_selected(panel: ShipmentsPanel) -> None:

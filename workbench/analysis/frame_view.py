@@ -12,6 +12,7 @@ once, and maps the hits back through the column's codes.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.analysis.filters import Condition, apply
+
+#: How many per-condition masks a view keeps (one byte a row each).
+MASK_CACHE_SIZE = 12
 
 #: Text columns the quick search looks in.
 SEARCH_COLUMNS = (
@@ -34,6 +38,7 @@ class FrameView:
     """Positions of the visible rows of ``frame``, filtered and sorted with numpy."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        self._mask_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.frame = frame
         self._mask: np.ndarray | None = None  # None: every row passes
         self._filtered = np.arange(len(frame), dtype=np.int64)
@@ -60,10 +65,26 @@ class FrameView:
         return self._filtered
 
     def mask(self, conditions: list[Condition], search: str = "") -> np.ndarray:
-        mask = apply(self.frame, conditions)
+        """Rows passing every condition and the search. Each condition's mask is kept for a
+        while, so panels that leave out their own condition reuse the others' work."""
+        mask = np.ones(len(self.frame), dtype=bool)
+        for condition in conditions:
+            mask &= self._cached(repr(condition), lambda c=condition: apply(self.frame, [c]))
         if search:
-            mask &= self._search_mask(search)
+            mask &= self._cached(f"search:{search}", lambda: self._search_mask(search))
         return mask
+
+    def _cached(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        cache = self._mask_cache
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        value = compute()
+        value.setflags(write=False)
+        cache[key] = value
+        while len(cache) > MASK_CACHE_SIZE:
+            cache.popitem(last=False)
+        return value
 
     def set_filter(self, conditions: list[Condition], search: str = "") -> None:
         if not conditions and not search:
@@ -96,7 +117,9 @@ class FrameView:
             self._orders.move_to_end(column)
             return self._orders[column]
         values = self.frame[column]
-        kept = (_argsort(values), int(values.isna().sum()))
+        order = _argsort(values)
+        order.setflags(write=False)  # ``rows`` may hand it out as is
+        kept = (order, int(values.isna().sum()))
         self._orders[column] = kept
         while len(self._orders) > _KEPT_ORDERS:
             self._orders.popitem(last=False)

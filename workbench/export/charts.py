@@ -6,6 +6,7 @@ and saved without a GUI backend; the window's canvas merely hosts the same Figur
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 import weakref
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ _LINE_HEIGHT = 1.3  # of the font size
 _CHAR_WIDTH = 0.56  # of the font size, for estimating text widths without a renderer
 _LABEL_WIDTHS = (34, 26, 20)  # characters per line tried for marker labels, widest first
 _LABEL_LINES = 4
+_STRIP_SHARE = 0.3  # of the figure's height, at most, for the event labels if they can be cut
 _LEGEND_CHARS = 28
 _ROW_LIMIT = 24  # rows of marker labels
 
@@ -199,6 +201,7 @@ def timeline_figure(
     highlight: tuple[pd.Timestamp, pd.Timestamp] | None = None,
     legend_title: str = "",
     currency: str = "$",
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """Stacked bars per period of ``series`` (from :func:`timeline_series`) with dated events.
 
@@ -206,6 +209,8 @@ def timeline_figure(
     ``YYYY-MM``, ``YYYY-MM-DD``); their labels sit in a strip above the bars. ``coverage`` is
     the window the data covers (first and last day; outside it is hatched "no data");
     ``key_date`` is drawn heavier; ``highlight`` (first and last day) dims the bars outside it.
+    ``colours`` fixes a colour per column name (so a country keeps its colour whatever the
+    filter); other columns take the unused palette colours in order, ``Other`` is grey.
     ``subtitle`` goes under the title, ``note`` (sources, caveats) under the chart. Drawing
     into an existing ``figure`` reuses its axes. The bars' geometry is available afterwards
     from :func:`bar_geometry`.
@@ -246,13 +251,12 @@ def timeline_figure(
                            currency=currency)
         overlays = [a for a in ax.get_children() if a.get_gid() in _OVERLAY_GIDS]
 
-    colours = [OTHER_COLOUR if name == "Other" else PALETTE[i % len(PALETTE)]
-               for i, name in enumerate(names)]
+    colour_list = _colours(names, colours or {})
     inside = np.ones(len(starts), dtype=bool)
     if highlight is not None:
         inside = (starts >= highlight[0].normalize()) & (starts <= highlight[1])
     dynamic: list[Artist] = []
-    bars = _draw_bars(ax, left, right, positive, negative, colours, inside)
+    bars = _draw_bars(ax, left, right, positive, negative, colour_list, inside)
     if bars is not None:
         dynamic.append(bars)
     high = float(top.max()) if len(top) else 0.0
@@ -265,7 +269,7 @@ def timeline_figure(
     legend = None
     if names:
         handles = [Patch(facecolor=c, edgecolor="none", label=_shorten(n, _LEGEND_CHARS))
-                   for n, c in zip(names, colours, strict=True)][::-1]
+                   for n, c in zip(names, colour_list, strict=True)][::-1]
         legend = ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
             frameon=False, fontsize=_FONT, title=legend_title or None,
@@ -318,9 +322,12 @@ def _static_parts(
     for text in list(fig.texts):
         text.remove()
     ax.set_xlim(x0, x1)
-    labels = _plan_labels(fig, margins, entries, x0, x1)
     heading = (0.26 if title else 0) + (0.2 * (subtitle.count("\n") + 1) if subtitle else 0)
-    strip = max((lb.row + len(lb.lines) for lb in labels), default=0) * _line_inches()
+    for most_lines in (_LABEL_LINES, 2, 1):  # a short figure gets shorter labels
+        labels = _plan_labels(fig, margins, entries, x0, x1, most_lines)
+        strip = max((lb.row + len(lb.lines) for lb in labels), default=0) * _line_inches()
+        if strip <= _STRIP_SHARE * fig.get_size_inches()[1]:
+            break
     _place_axes(fig, ax, {
         **margins,
         "top": 0.1 + heading + (strip + 0.12 if labels else 0.05),
@@ -361,6 +368,12 @@ def _x_range(
     low = float(mdates.date2num(min(a for a, _ in spans)))
     high = float(mdates.date2num(max(b for _, b in spans)))
     return low - 12, high + 12
+
+
+def _colours(names: list[str], fixed: Mapping[str, str]) -> list[str]:
+    unused = [c for c in PALETTE if c not in set(fixed.values())]
+    spare = itertools.chain(unused, itertools.cycle(PALETTE))
+    return [OTHER_COLOUR if n == "Other" else fixed.get(n) or next(spare) for n in names]
 
 
 def _infer_period(index: pd.Index) -> str:
@@ -477,7 +490,7 @@ def _place_axes(fig: Figure, ax: Axes, margins: dict[str, float]) -> None:
 
 def _plan_labels(
     fig: Figure, margins: dict[str, float], entries: list[tuple[Marker, bool]], x0: float,
-    x1: float,
+    x1: float, most_lines: int,
 ) -> list[_Label]:
     """Rows and sides for the marker labels so that no label covers another or a marker's line.
 
@@ -499,7 +512,7 @@ def _plan_labels(
         later = [(x - 2, x + 2, 0, _ROW_LIMIT) for x in anchors[i + 1:] if x != anchor]
         options = []
         for chars in _LABEL_WIDTHS:
-            lines = tuple(_wrap(words, chars))
+            lines = tuple(_wrap(words, chars, most_lines))
             cut = lines[-1].endswith("…")
             text, n = max(len(line) for line in lines) * _FONT * _CHAR_WIDTH + 4, len(lines)
             for align in ("left", "right"):
@@ -563,10 +576,10 @@ def _draw_markers(ax: Axes, labels: list[_Label]) -> None:
         )
 
 
-def _wrap(text: str, chars: int) -> list[str]:
+def _wrap(text: str, chars: int, most_lines: int) -> list[str]:
     lines = textwrap.wrap(text, chars) or [""]
-    if len(lines) > _LABEL_LINES:
-        lines = lines[:_LABEL_LINES]
+    if len(lines) > most_lines:
+        lines = lines[:most_lines]
         lines[-1] = _shorten(lines[-1] + " …", chars)
     return lines
 

@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
     def _on_export_chart(self) -> None:
         timeline = self.panels.get("timeline")
         if timeline is not None:
-            timeline._on_save_clicked()
+            timeline.save_image_as()
 
     # -- Qt events ------------------------------------------------------------------------------
 

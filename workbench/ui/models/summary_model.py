@@ -11,24 +11,28 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 Index = QModelIndex | QPersistentModelIndex
 
 
+def text(values: pd.Series) -> list[str]:
+    return values.astype(object).where(values.notna(), "").astype(str).tolist()
+
+
+def money(values: pd.Series) -> list[str]:
+    return [("" if v != v else f"{v:,.2f}") for v in values.astype("float64").tolist()]
+
+
+def count(values: pd.Series) -> list[str]:
+    return [("" if v != v else f"{int(v):,}") for v in values.astype("float64").tolist()]
+
+
+def day(values: pd.Series) -> list[str]:
+    return text(pd.to_datetime(values).dt.strftime("%Y-%m-%d"))
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     title: str
-    format: Callable[[object], str] = str
+    format: Callable[[pd.Series], list[str]] = text
     numeric: bool = False
-
-
-def money(value: object) -> str:
-    return "" if pd.isna(value) else f"{float(value):,.2f}"  # type: ignore[arg-type]
-
-
-def count(value: object) -> str:
-    return "" if pd.isna(value) else f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def day(value: object) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
 
 
 class SummaryModel(QAbstractTableModel):
@@ -41,13 +45,14 @@ class SummaryModel(QAbstractTableModel):
         self.columns = columns
         self.frame = pd.DataFrame(columns=[c.key for c in columns])
         self._text: list[list[str]] = []
+        self._values: dict[str, list[object]] = {}
 
     def set_frame(self, frame: pd.DataFrame) -> None:
+        """Show ``frame``: every cell is formatted here, once, column by column."""
         self.beginResetModel()
         self.frame = frame.reset_index(drop=True)
-        self._text = [
-            [c.format(v) for v in self.frame[c.key].tolist()] for c in self.columns
-        ]
+        self._text = [c.format(self.frame[c.key]) for c in self.columns]
+        self._values = {c.key: self.frame[c.key].tolist() for c in self.columns}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -65,7 +70,7 @@ class SummaryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.KEY_ROLE:
-            value = self.frame.iloc[index.row()][column.key]
+            value = self._values[column.key][index.row()]
             return None if pd.isna(value) else str(value)
         return None
 
@@ -86,4 +91,4 @@ class SummaryModel(QAbstractTableModel):
         self.set_frame(ordered)  # a small table: a reset is simpler than moving indexes
 
     def row_key(self, row: int, key: str) -> object:
-        return self.frame.iloc[row][key]
+        return self._values[key][row]

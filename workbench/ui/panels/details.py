@@ -150,17 +150,22 @@ class DetailsPanel(Panel):
         src = self._source_codes()
         width = max(len(src.sheet_names), 1)
         keys = src.files[positions] * width + src.sheets[positions]
-        picked = pd.DataFrame({"key": keys, "row": src.rows[positions]})
-        groups = (
-            picked.groupby("key", sort=True)["row"].agg(["min", "max", "count"])
-            .sort_values("count", ascending=False, kind="stable")
-        )
+        rows = src.rows[positions]
+        size = len(src.file_names) * width
+        counts = np.bincount(keys, minlength=size)
+        low, high = np.full(size, np.inf), np.full(size, -np.inf)
+        np.fmin.at(low, keys, rows)
+        np.fmax.at(high, keys, rows)
+        groups = np.flatnonzero(counts)
+        groups = groups[np.argsort(-counts[groups], kind="stable")]
         lines = []
-        for key, (low, high, count) in groups.head(_MAX_GROUPS).iterrows():
+        for key in groups[:_MAX_GROUPS]:
             file, sheet = _text(src.file_names[key // width]), _text(src.sheet_names[key % width])
-            span = f"row {low:.0f}" if low == high else f"rows {low:.0f}–{high:.0f}"
+            span = f"row {low[key]:.0f}" if low[key] == high[key] else (
+                f"rows {low[key]:.0f}–{high[key]:.0f}"
+            )
             sheet_text = f" · sheet {_html(sheet)}" if sheet else ""
-            lines.append(f"{_html(file)}{sheet_text} · {span} ({count:,.0f})")
+            lines.append(f"{_html(file)}{sheet_text} · {span} ({counts[key]:,})")
         if len(groups) > _MAX_GROUPS:
             lines.append(f"and {len(groups) - _MAX_GROUPS:,} more files or sheets")
         return lines

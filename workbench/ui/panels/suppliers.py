@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 from workbench.analysis.filters import Condition
-from workbench.analysis.suppliers import supplier_totals
+from workbench.analysis.suppliers import SupplierIndex
 from workbench.analysis.view_state import DATA, FILTER, StateChange
 from workbench.ui.models.summary_model import Column, SummaryModel, count, day, money
 from workbench.ui.panels.base import Panel
@@ -57,6 +57,8 @@ class SuppliersPanel(Panel):
         layout.addWidget(self.caption)
         layout.addWidget(self.table)
         self._sort = (2, Qt.SortOrder.DescendingOrder)
+        self._index: SupplierIndex | None = None
+        self._index_frame: object = None
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._reload()
 
@@ -73,9 +75,16 @@ class SuppliersPanel(Panel):
         state, view = self.session.state, self.session.view
         others = [c for k, c in state.keyed_conditions.items() if k != KEY]
         rows = view.mask(others, state.search).nonzero()[0]
-        totals = supplier_totals(self.session.frame, rows, value=self.session.summary.value_column)
+        if self._index is None or self._index_frame is not self.session.frame:
+            self._index = SupplierIndex(self.session.frame, self.session.summary.value_column)
+            self._index_frame = self.session.frame
+        totals = self._index.totals(rows)
+        column, order = self._sort
+        key = self.model.columns[column].key
+        totals = totals.sort_values(
+            key, ascending=order == Qt.SortOrder.AscendingOrder, kind="stable", na_position="last"
+        )
         self.model.set_frame(totals)
-        self.model.sort(*self._sort)
         self.caption.setText(f"{len(totals):,} suppliers · click to filter, Ctrl+click for more")
         self._select_chosen()
 

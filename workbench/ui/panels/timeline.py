@@ -10,6 +10,7 @@ chart down to a single bar.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -35,6 +36,8 @@ from workbench.analysis.filters import Condition
 from workbench.analysis.timeline import (
     CONDITION_KEY,
     OTHER,
+    Period,
+    StackBy,
     condition_span,
     span_condition,
     timeline_series,
@@ -42,6 +45,8 @@ from workbench.analysis.timeline import (
 )
 from workbench.analysis.view_state import DATA, FILTER, StateChange
 from workbench.export.charts import (
+    PALETTE,
+    Marker,
     bar_artists,
     bar_geometry,
     layout_key,
@@ -108,6 +113,7 @@ class TimelinePanel(Panel):
 
         self._series: pd.DataFrame | None = None
         self._basis: tuple[object, ...] | None = None  # what ``_series`` was computed from
+        self._colours: tuple[object, str, dict[str, str]] | None = None  # frame, stack, map
         self._press: tuple[float, float] | None = None  # (x in data, x in pixels)
         self._drag: Rectangle | None = None
         # The canvas as last fully drawn, without the bars: new bars are blitted over it.
@@ -129,12 +135,12 @@ class TimelinePanel(Panel):
     # -- state ------------------------------------------------------------------------------
 
     @property
-    def period(self) -> str:
-        return str(self.period_box.currentData())
+    def period(self) -> Period:
+        return cast(Period, self.period_box.currentData())
 
     @property
-    def stack_by(self) -> str:
-        return str(self.stack_box.currentData())
+    def stack_by(self) -> StackBy:
+        return cast(StackBy, self.stack_box.currentData())
 
     @property
     def time_condition(self) -> Condition | None:
@@ -163,14 +169,22 @@ class TimelinePanel(Panel):
     def _chart_series(self, rows: np.ndarray) -> pd.DataFrame:
         column = self.session.summary.value_column
         series = timeline_series(
-            self.session.frame, rows, value=column, period=self.period,  # type: ignore[arg-type]
-            stack_by=self.stack_by,  # type: ignore[arg-type]
+            self.session.frame, rows, value=column, period=self.period, stack_by=self.stack_by
         )
         if self.stack_by == "origin_country":
             attrs = dict(series.attrs)
             series = series.rename(columns=lambda k: k if k == OTHER else country_label(k))
             series.attrs.update(attrs)
         return series
+
+    def _fixed_colours(self) -> dict[str, str]:
+        """A colour per key, by rank over the whole case, so filters never swap colours."""
+        frame, stack = self.session.frame, self.stack_by
+        if self._colours is None or self._colours[0] is not frame or self._colours[1] != stack:
+            ranked = self._chart_series(np.arange(len(frame)))
+            names = [str(c) for c in ranked.columns if c != OTHER]
+            self._colours = (frame, stack, dict(zip(names, PALETTE, strict=False)))
+        return self._colours[2]
 
     def _render(
         self, figure: Figure | None = None, title: str = "", subtitle: str = "", note: str = ""
@@ -188,7 +202,7 @@ class TimelinePanel(Panel):
             title=title, subtitle=subtitle, note=note, value_label=label,
             figure=figure or self.figure,
             highlight=condition_span(self.time_condition), currency=currency,
-            legend_title=self.stack_box.currentText(),
+            legend_title=self.stack_box.currentText(), colours=self._fixed_colours(),
         )
         if figure is None:
             for artist in bar_artists(self.figure):
@@ -274,20 +288,25 @@ class TimelinePanel(Panel):
         self._render(figure, title=summary.title, subtitle=subtitle, note=note)
         return save_figure(figure, path)
 
-    def _on_save_clicked(self) -> None:
+    def save_image_as(self) -> Path | None:
+        """Ask where to save the chart (PNG or SVG), save it, and return the path (or None)."""
         start = str(self.session.summary.path.with_name("timeline.png"))
         path, chosen = QFileDialog.getSaveFileName(
             self, "Save timeline image", start, "PNG image (*.png);;SVG image (*.svg)"
         )
         if not path:
-            return
+            return None
         target = Path(path)
         if target.suffix.lower() not in (".png", ".svg"):
             target = target.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
         try:
-            self.save_image(target)
+            return self.save_image(target)
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Save image", f"The image could not be saved: {exc}")
+            return None
+
+    def _on_save_clicked(self) -> None:
+        self.save_image_as()
 
     # -- toolbar ----------------------------------------------------------------------------
 
@@ -327,18 +346,19 @@ class TimelinePanel(Panel):
         if self._drag is not None:
             low, high = sorted((press[0], self._data_x(event)))
             self._drop_drag()
-            span = whole_periods(_timestamp(low), _timestamp(high), self.period)  # type: ignore[arg-type]
+            span = whole_periods(_timestamp(low), _timestamp(high), self.period)
             self._set_span(*span)
             return
         geometry = bar_geometry(self.figure)
-        if geometry is None or event.inaxes is None or event.ydata is None:
+        if geometry is None or event.inaxes is None or event.xdata is None or event.ydata is None:
             return
-        hit = geometry.hit(float(event.xdata), float(event.ydata))  # type: ignore[arg-type]
+        hit = geometry.hit(float(event.xdata), float(event.ydata))
         if hit is not None:
             self._set_span(*geometry.span(hit))
 
     def _drop_drag(self) -> None:
-        if self._drag is not None and self._drag in self._drag.axes.patches:  # type: ignore[union-attr]
+        """Take the drag band away (a full redraw of the axes may have dropped it already)."""
+        if self._drag is not None and self._drag in self.figure.axes[0].patches:
             self._drag.remove()
         self._drag = None
 
@@ -363,12 +383,31 @@ class TimelinePanel(Panel):
     def _show_tooltip(self, event: MouseEvent) -> None:
         geometry = bar_geometry(self.figure)
         text = ""
-        if geometry is not None and event.inaxes is not None and event.xdata is not None:
-            hit = geometry.hit(float(event.xdata), float(event.ydata))  # type: ignore[arg-type]
+        x, y = event.xdata, event.ydata
+        if geometry is not None and event.inaxes is not None and x is not None and y is not None:
+            hit = geometry.hit(float(x), float(y))
             if hit is not None and self._series is not None:
                 text = self._bar_text(hit, *geometry.span(hit))
+        if not text and event.inaxes is not None:
+            text = self._marker_text(event.x)
         if text != self.canvas.toolTip():
             self.canvas.setToolTip(text)
+
+    def _marker_text(self, x_pixels: float) -> str:
+        """The full label of the event under the mouse (within a few pixels of its line)."""
+        to_pixels = self.figure.axes[0].transData.transform
+        for data in self.session.summary.markers:
+            mark = Marker.parse(data)
+            if mark is None:
+                continue
+            left, right = (to_pixels((mdates.date2num(t), 0))[0] for t in (mark.start, mark.end))
+            near = abs(x_pixels - left) <= 4 or (mark.precision == "year" and
+                                                 left <= x_pixels <= right)
+            if near:
+                known = {"year": " (date known to the year)",
+                         "month": " (date known to the month)"}.get(mark.precision, "")
+                return f"{mark.date_text}: {mark.label}{known}"
+        return ""
 
     def _bar_text(self, i: int, first: pd.Timestamp, last: pd.Timestamp) -> str:
         assert self._series is not None
