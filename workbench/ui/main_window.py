@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._default_sizes)
 
     def _default_sizes(self) -> None:
-        widths = {"suppliers": max(360, self.width() // 4), "details": max(240, self.width() // 6)}
+        widths = {"suppliers": max(430, int(self.width() * 0.3)), "details": 250}
         side = [(self.docks[n], w) for n, w in widths.items() if n in self.docks]
         self.resizeDocks([d for d, _ in side], [w for _, w in side], Qt.Orientation.Horizontal)
         if "timeline" in self.docks:
