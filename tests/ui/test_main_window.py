@@ -101,3 +101,50 @@ def test_start_page_without_a_case(qtbot) -> None:
     qtbot.addWidget(win)
     assert win.centralWidget().objectName() == "start_page"
     assert not win.actions["case.import"].isEnabled()
+
+
+def test_suppliers_model_passes_the_model_tester(window, qtmodeltester) -> None:
+    qtmodeltester.check(window.panels["suppliers"].model)
+
+
+def test_dropping_files_on_the_window_imports_them(
+    qtbot, monkeypatch, tmp_path: Path, sample_case: Path
+) -> None:
+    """A drop hands the files to the import dialog (tested on its own), then reloads rows."""
+    import shutil
+
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from workbench.ui.main_window import MainWindow
+
+    own_case = tmp_path / "aurus"  # a private copy: this test adds rows
+    shutil.copytree(sample_case, own_case)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_case(own_case)
+
+    from tests.extracts import sample_items, write_numbered_csv
+    from workbench.services.importing import import_file
+    from workbench.store.case import CaseFile
+
+    extract = write_numbered_csv(tmp_path / "extra.csv", sample_items())
+    received: list[list[Path]] = []
+
+    def import_without_dialog(_parent, case_path, files):
+        received.append(list(files))
+        case = CaseFile.open(case_path)
+        try:
+            return [import_file(case, f) for f in files]
+        finally:
+            case.close()
+
+    monkeypatch.setattr("workbench.ui.import_dialog.run_import_dialog", import_without_dialog)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(extract))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert received == [[extract]]
+    qtbot.waitUntil(lambda: window.status_rows.text() == "2,662 of 2,662 shipments")
