@@ -220,17 +220,19 @@ def cmd_screen(args: argparse.Namespace) -> int:
         screen,
     )
     from workbench.services.cases import load_shipments, open_case, value_column
+    from workbench.services.companies import record_screening
 
     check_threshold(args.threshold)
     list_format(Path(args.list_file))  # refuse a file that is no list before opening the case
-    case, _ = open_case(Path(args.case), read_only=True, on_import=_progress)
+    case, _ = open_case(Path(args.case), on_import=_progress)
     try:
         frame = load_shipments(case)
         value = value_column(case)
+        listed = load_list(Path(args.list_file), names=case_companies(frame))
+        result = screen(frame, listed, threshold=args.threshold, value=value)
+        record_screening(case, Path(args.list_file), result.as_json())
     finally:
         case.close()
-    listed = load_list(Path(args.list_file), names=case_companies(frame))
-    result = screen(frame, listed, threshold=args.threshold, value=value)
 
     def text() -> str:
         head = (f"{result.source}: {result.entities:,} listed entities "

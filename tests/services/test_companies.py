@@ -141,3 +141,23 @@ def test_companies_command_line(folder: Path, capsys: pytest.CaptureFixture[str]
     assert len(json.loads(capsys.readouterr().out)["suggestions"]) == len(data["suggestions"])
     assert main(["companies", str(folder), "--accept", "999"]) == 2
     assert "no suggestion 999" in capsys.readouterr().err
+
+
+def test_screening_is_recorded_and_shown_on_the_company(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = folder / "sources" / "extra_list.csv"
+    listing.write_text("name,list,listing_date\nBYT Co Ltd,EU test list,2023-05-01\n",
+                       encoding="utf-8")
+    assert main(["screen", str(folder), str(listing), "--json"]) == 0
+    capsys.readouterr()
+    book = _book(folder)
+    byt = book.companies[book.company_of["BYT CO LTD"]]
+    assert byt.sanctions
+    assert byt.sanctions[0]["listed_name"] == "BYT Co Ltd"
+    assert byt.sanctions[0]["listed_on"] == "2023-05-01"
+    case, _ = open_case(folder)
+    try:
+        assert events.read(case.conn, co.SCREENED)[0].payload["list"] == "extra_list.csv"
+    finally:
+        case.close()

@@ -576,7 +576,7 @@ class _Suggester:
         keys = tuple(sorted(self.keys[i] for i in members))
         names = tuple(sorted(n for key in keys for n in self.groups[key]))
         return Suggestion(
-            id=suggestion_id(keys),
+            id=_suggestion_id(keys),
             keys=keys,
             names=names,
             score=float(round(score, 1)),
@@ -584,7 +584,7 @@ class _Suggester:
         )
 
 
-def suggestion_id(keys: Iterable[str]) -> str:
+def _suggestion_id(keys: Iterable[str]) -> str:
     """First 8 hex digits of the SHA-256 of the sorted keys joined by '|'."""
     return hashlib.sha256("|".join(sorted(keys)).encode("utf-8")).hexdigest()[:8]
 

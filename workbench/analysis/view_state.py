@@ -15,6 +15,7 @@ from workbench.analysis.filters import Condition
 FILTER = "filter"
 SELECTION = "selection"
 DATA = "data"
+COMPANIES = "companies"
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ class ViewState:
         self._announce({SELECTION}, source)
 
     # -- data -----------------------------------------------------------------------------------
+
+    def companies_changed(self, *, source: object | None = None) -> None:
+        """A company decision (merge, split, rename...) changed who is who."""
+        self._announce({COMPANIES}, source)
 
     def data_changed(self, *, source: object | None = None) -> None:
         """The shipments themselves changed (an import): everything refreshes."""

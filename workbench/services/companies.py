@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from workbench.analysis.names import Resolution, Suggestion, name_key, resolve
 from workbench.errors import WorkbenchError
 from workbench.services.identity import current_author
-from workbench.store import events
+from workbench.store import events, files
 from workbench.store.case import CaseFile
 
 MERGE = "company.merged"
@@ -25,6 +26,7 @@ SPLIT = "company.split"
 RENAME = "company.renamed"
 REJECT = "company.suggestion_rejected"
 UNDO = "event.undone"
+SCREENED = "sanctions.screened"
 DECISIONS = (MERGE, SPLIT, RENAME, REJECT)
 
 
@@ -161,6 +163,10 @@ def company_book(case: CaseFile, frame: pd.DataFrame, column: str = "sender") ->
         ))
     companies.sort(key=lambda c: (-c.total, c.name))
     company_of = {m: i for i, c in enumerate(companies) for m in c.aliases}
+    for hit in latest_screening_hits(case):
+        owner = company_of.get(str(hit.get("case_name")))
+        if owner is not None:
+            companies[owner].sanctions.append(hit)
     open_suggestions = [
         s for s in resolution.suggestions
         if s.id not in rejected and len({groups.find(n) for n in s.names if n in groups.parent}) > 1
@@ -195,6 +201,32 @@ def _component_totals(
             first[int(c)] = pd.Timestamp(row["min"]).date().isoformat()
             last[int(c)] = pd.Timestamp(row["max"]).date().isoformat()
     return totals, shipments, first, last
+
+
+# -- sanctions screenings -----------------------------------------------------------------------
+
+
+def record_screening(case: CaseFile, list_path: Path, result: dict[str, object]) -> events.Event:
+    """Keep a screening's hits in the log, so profiles and exports can show them later."""
+    digest = files.sha256_of(list_path)
+    hits = [
+        {k: h.get(k) for k in ("case_name", "roles", "listed_name", "lists", "listed_on",
+                                 "score", "reason")}
+        for h in result.get("hits", [])  # type: ignore[union-attr]
+    ]
+    return _record(case, SCREENED, {"list": list_path.name, "sha256": digest,
+                                    "entities": result.get("entities"), "hits": hits})
+
+
+def latest_screening_hits(case: CaseFile) -> list[dict[str, object]]:
+    """Hits of the latest screening against each list file (by its SHA-256)."""
+    latest: dict[str, events.Event] = {}
+    for e in events.read(case.conn, SCREENED):
+        latest[str(e.payload.get("sha256"))] = e
+    return [
+        {**h, "list_file": e.payload.get("list")}
+        for e in latest.values() for h in e.payload.get("hits", [])
+    ]
 
 
 # -- decisions ----------------------------------------------------------------------------------

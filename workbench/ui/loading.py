@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from workbench.services.cases import case_settings, load_shipments, open_case, timeline_markers
+from workbench.services.companies import company_book
 from workbench.ui.session import CaseSession, CaseSummary
 
 
@@ -29,6 +30,7 @@ def load_session(path: Path, parent: QObject | None = None) -> CaseSession:
             markers=tuple(timeline_markers(case)),
         )
         frame = load_shipments(case)
+        book = company_book(case, frame)
     finally:
         case.close()
-    return CaseSession(summary, frame, parent)
+    return CaseSession(summary, frame, parent, companies=book)

@@ -187,6 +187,11 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
             self.addDockWidget(self.panels[name].AREA, dock)
+        for name, dock in self.docks.items():
+            other = self.panels[name].TABIFY_WITH
+            if other in self.docks:
+                self.tabifyDockWidget(self.docks[other], dock)
+                dock.raise_()
         # Side panels run the full height; the timeline sits under the table only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -194,7 +199,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._default_sizes)
 
     def _default_sizes(self) -> None:
-        widths = {"suppliers": max(430, int(self.width() * 0.3)), "details": 250}
+        widths = {"suppliers": max(430, int(self.width() * 0.3)), "details": 330}
         side = [(self.docks[n], w) for n, w in widths.items() if n in self.docks]
         self.resizeDocks([d for d, _ in side], [w for _, w in side], Qt.Orientation.Horizontal)
         if "timeline" in self.docks:

@@ -6,6 +6,7 @@ recomputes the filtered rows once per change and then emits ``changed`` for ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.analysis.frame_view import FrameView
 from workbench.analysis.view_state import FILTER, FilterHistory, StateChange, ViewState
+from workbench.services import companies as companies_service
+from workbench.services.companies import CompanyBook, company_book
+from workbench.store.case import CaseFile
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,17 @@ class CaseSession(QObject):
 
     changed = Signal(object)  # StateChange
 
-    def __init__(self, summary: CaseSummary, frame: pd.DataFrame, parent: QObject | None = None):
+    def __init__(
+        self,
+        summary: CaseSummary,
+        frame: pd.DataFrame,
+        parent: QObject | None = None,
+        companies: CompanyBook | None = None,
+    ):
         super().__init__(parent)
         self.summary = summary
         self.frame = frame
+        self.companies = companies
         self.state = ViewState()
         # Subscribed before the session itself, so undo is ready when panels hear of a change.
         self.history = FilterHistory(self.state)
@@ -51,12 +62,31 @@ class CaseSession(QObject):
             self.view.set_filter(self.state.conditions, self.state.search)
         self.changed.emit(change)
 
+    def decide(self, decision: Callable[..., object], *args: object) -> None:
+        """Record a company decision (a function of ``services.companies``) and refold."""
+        case = CaseFile.open(self.summary.path)
+        try:
+            book = self.companies or company_book(case, self.frame)
+            if decision in (companies_service.accept, companies_service.reject):
+                decision(case, book, *args)
+            else:
+                decision(case, *args)
+            self.companies = company_book(case, self.frame)
+        finally:
+            case.close()
+        self.state.companies_changed(source=self)
+
     def replace_frame(self, frame: pd.DataFrame) -> None:
         """New shipments (after an import): keep the filter, recompute everything."""
         sort = (self.view.sort_column, self.view.ascending)
         self.frame = frame
         self.view = FrameView(frame)
         self.view.set_sort(*sort)
+        case = CaseFile.open(self.summary.path, read_only=True)
+        try:
+            self.companies = company_book(case, frame)
+        finally:
+            case.close()
         self.state.data_changed(source=self)
 
     @property

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 from workbench.analysis.filters import Condition
 from workbench.analysis.suppliers import SupplierIndex
-from workbench.analysis.view_state import DATA, FILTER, StateChange
+from workbench.analysis.view_state import COMPANIES, DATA, FILTER, StateChange
 from workbench.ui.models.summary_model import Column, SummaryModel, count, day, money
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -16,8 +17,8 @@ KEY = "supplier"
 
 
 class SuppliersPanel(Panel):
-    """Companies with total value, shipments, first and last date (spellings as in the data;
-    the profiles that gather a company's spellings come with name resolution)."""
+    """Companies with total value, shipments, first and last date; a company gathers the
+    spellings its name key and the reporter's decisions put together."""
 
     NAME = "suppliers"
     TITLE = "Suppliers"
@@ -58,6 +59,7 @@ class SuppliersPanel(Panel):
         layout.addWidget(self.table)
         self._sort = (2, Qt.SortOrder.DescendingOrder)
         self._index: SupplierIndex | None = None
+        self._spellings: dict[str, list[str]] = {}
         self._index_frame: object = None
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._reload()
@@ -67,7 +69,7 @@ class SuppliersPanel(Panel):
     def refresh(self, change: StateChange) -> None:
         if change.source is self:
             return
-        if FILTER in change or DATA in change:
+        if FILTER in change or DATA in change or COMPANIES in change:
             self._reload()
 
     def _reload(self) -> None:
@@ -78,7 +80,7 @@ class SuppliersPanel(Panel):
         if self._index is None or self._index_frame is not self.session.frame:
             self._index = SupplierIndex(self.session.frame, self.session.summary.value_column)
             self._index_frame = self.session.frame
-        totals = self._index.totals(rows)
+        totals = self._by_company(self._index.totals(rows))
         column, order = self._sort
         key = self.model.columns[column].key
         totals = totals.sort_values(
@@ -88,13 +90,38 @@ class SuppliersPanel(Panel):
         self.caption.setText(f"{len(totals):,} suppliers · click to filter, Ctrl+click for more")
         self._select_chosen()
 
+    def _by_company(self, totals: pd.DataFrame) -> pd.DataFrame:
+        """Spelling totals summed per company (the case's merge decisions decide who is who)."""
+        book = self.session.companies
+        self._spellings = {}
+        if book is None or totals.empty:
+            self._spellings = {str(s): [str(s)] for s in totals.get("sender", [])}
+            return totals
+        owner = totals["sender"].map(lambda s: book.company_of.get(str(s), -1))
+        names = owner.map(lambda i: book.companies[i].name if i >= 0 else None)
+        work = totals.assign(company=names.fillna(totals["sender"]))
+        grouped = work.groupby("company", sort=False)
+        out = pd.DataFrame({
+            "total": grouped["total"].sum(),
+            "shipments": grouped["shipments"].sum(),
+            "first": grouped["first"].min(),
+            "last": grouped["last"].max(),
+            "country": grouped["country"].first(),
+            "spellings": grouped["sender"].agg(list),
+        }).reset_index().rename(columns={"company": "sender"})
+        for _, row in out.iterrows():
+            i = book.company_of.get(row["spellings"][0], -1)
+            every = list(book.companies[i].aliases) if i >= 0 else row["spellings"]
+            self._spellings[str(row["sender"])] = every
+        return out.drop(columns="spellings")
+
     def _select_chosen(self) -> None:
         chosen = self.chosen()
         selection = self.table.selectionModel()
         selection.blockSignals(True)
         selection.clearSelection()
         for row in range(self.model.rowCount()):
-            if self.model.row_key(row, "sender") in chosen:
+            if set(self._spellings.get(str(self.model.row_key(row, "sender")), [])) & set(chosen):
                 selection.select(
                     self.model.index(row, 0),
                     QItemSelectionModel.SelectionFlag.Select
@@ -125,7 +152,8 @@ class SuppliersPanel(Panel):
 
     def _on_selection_changed(self, *_args: object) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        self.choose([str(self.model.row_key(r, "sender")) for r in rows])
+        names = [str(self.model.row_key(r, "sender")) for r in rows]
+        self.choose([s for n in names for s in self._spellings.get(n, [n])])
 
     def _on_header_clicked(self, section: int) -> None:
         column, order = self._sort
