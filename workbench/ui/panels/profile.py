@@ -93,7 +93,10 @@ def _fill(
             if c in numeric:
                 item.setTextAlignment(RIGHT)
             table.setItem(r, c, item)
-    table.setFixedHeight(min(260, 26 + 24 * max(1, len(rows))))
+    table.resizeRowsToContents()
+    rows_height = sum(table.rowHeight(r) for r in range(table.rowCount())) or 24
+    scrollbar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(min(280, table.horizontalHeader().height() + rows_height + scrollbar + 4))
 
 
 class ProfilePanel(Panel):
@@ -253,19 +256,22 @@ class ProfilePanel(Panel):
             if not set(s.names) & set(company.aliases):
                 continue
             row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 4, 0, 4)
             text = QLabel(f"{' = '.join(s.names)}<br><i>{s.score:.0f}: {s.reason}</i>")
             text.setWordWrap(True)
+            column.addWidget(text)
+            line = QHBoxLayout()
+            column.addLayout(line)
             accept = QPushButton("Same company")
             accept.setObjectName(f"profile.accept.{number}")
             accept.clicked.connect(lambda _=False, n=number: self._decide(decisions.accept, n))
             reject = QPushButton("Different")
             reject.setObjectName(f"profile.reject.{number}")
             reject.clicked.connect(lambda _=False, n=number: self._decide(decisions.reject, n))
-            line.addWidget(text, 1)
             line.addWidget(accept)
             line.addWidget(reject)
+            line.addStretch(1)
             self.suggestions.addWidget(row)
             shown += 1
         if not shown:
