@@ -87,3 +87,25 @@ def test_bad_input_is_one_sentence(
     words = [a.format(folder=folder, bad_jsonl=bad) for a in args]
     err = _one_sentence(*run(capsys, "screen", *words))
     assert expected in err
+
+
+def test_every_shipment_is_said_to_be_before_or_after_the_listing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.extracts import sample_items, write_numbered_csv
+
+    case = tmp_path / "c.wbcase"
+    assert main(["new", str(case)]) == 0
+    assert main(["import", str(case), str(write_numbered_csv(tmp_path / "n.csv",
+                                                             sample_items()))]) == 0
+    listing = tmp_path / "list.csv"
+    listing.write_text("name,list,listing_date\nBYT Co Ltd,Test list,2022-06-01\n",
+                       encoding="utf-8")
+    capsys.readouterr()
+    assert main(["screen", str(case), str(listing), "--rows", "--json"]) == 0
+    hit = json.loads(capsys.readouterr().out)["hits"][0]
+    rows = hit["rows"]
+    assert len(rows) == hit["shipments"] == 4  # the four BYT items, all of 2022-03-02
+    assert {r["listing"] for r in rows} == {"before"}
+    assert all(r["source_file"] == "n.csv" for r in rows)
+    assert all(r["source_row"] >= 4 for r in rows)

@@ -233,15 +233,27 @@ def cmd_screen(args: argparse.Namespace) -> int:
         record_screening(case, Path(args.list_file), result.as_json())
     finally:
         case.close()
+    data = result.as_json()
+    if args.rows:
+        for hit, hit_json in zip(result.hits, data["hits"], strict=True):  # type: ignore[arg-type]
+            hit_json["rows"] = hit.shipments_around(frame)
 
     def text() -> str:
         head = (f"{result.source}: {result.entities:,} listed entities "
                 f"({FORMAT_NAMES[result.source_format]}), threshold {result.threshold:g}")
         if not result.hits:
             return f"{head}\nNo company of the case ({result.companies:,} names) is on the list."
-        return "\n".join([head, *(h.describe() for h in result.hits)])
+        lines = [head]
+        for hit, hit_json in zip(result.hits, data["hits"], strict=True):  # type: ignore[arg-type]
+            lines.append(hit.describe())
+            lines.extend(
+                f"    {r['date']}  {r['declaration_no']} item {r['item_no']}: {r['listing']} "
+                f"the listing ({r['source_file']} row {r['source_row']})"
+                for r in hit_json.get("rows", [])
+            )
+        return "\n".join(lines)
 
-    _emit(result.as_json(), args.json, text)
+    _emit(data, args.json, text)
     return 0
 
 
@@ -334,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "of name, list, listing date")
     p.add_argument("--threshold", type=float, default=90.0, metavar="N",
                    help="lowest fuzzy score counted as a hit, 0-100 (default: 90)")
+    p.add_argument("--rows", action="store_true",
+                   help="list every shipment of a listed company, before or after its listing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_screen)
     return parser

@@ -68,3 +68,27 @@ def test_accepting_a_suggestion_in_the_profile_merges_and_undo_restores(
     book = window.session.companies
     assert book.company_of["КЕНГКИ ИНДАСТРИАЛ КО., ЛТД"] != book.company_of[
         "KYUNGKI INDUSTRIAL CO., LTD"]
+
+
+def test_merging_selected_companies_by_hand(window, qtbot) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    suppliers = window.panels["suppliers"]
+    model = suppliers.model
+    wanted = {"INDUSTRIE ILPEA SPA", "ILPEA INDUSTRIE SPA"}  # one company in fact
+    selection = suppliers.table.selectionModel()
+    for row in range(model.rowCount()):
+        if model.row_key(row, "sender") in wanted:
+            selection.select(model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                             | QItemSelectionModel.SelectionFlag.Rows)
+    assert set(suppliers.selected_companies()) == wanted
+    suppliers.merge_selected()
+    book = window.session.companies
+    qtbot.waitUntil(lambda: book.company_of["ILPEA INDUSTRIE SPA"]
+                    == book.company_of["INDUSTRIE ILPEA SPA"])
+    case = CaseFile.open(window.session.summary.path)
+    try:
+        merged = events.read(case.conn, decisions.MERGE)
+    finally:
+        case.close()
+    assert set(merged[0].payload["names"]) >= {"INDUSTRIE ILPEA SPA", "ILPEA INDUSTRIE SPA"}

@@ -551,6 +551,34 @@ class Hit:
     first: dt.date | None
     last: dt.date | None
     value_column: str = "stat_value_usd"
+    positions: tuple[int, ...] = ()  # the shipments' rows in the case's frame
+
+    def shipments_around(self, frame: pd.DataFrame) -> list[dict[str, object]]:
+        """Every shipment of this company, each said to be before or after the listing."""
+        listed_on = pd.Timestamp(self.listed.listed_on) if self.listed.listed_on else None
+        out = []
+        for pos in self.positions:
+            row = frame.iloc[pos]
+            date = row.get("date")
+            if pd.isna(date):
+                when = "undated"
+            elif listed_on is None:
+                when = "unknown listing date"
+            else:
+                when = "after" if pd.Timestamp(date) >= listed_on else "before"
+            value = row.get(self.value_column)
+            out.append({
+                "declaration_no": None if pd.isna(row.get("declaration_no")) else
+                str(row.get("declaration_no")),
+                "item_no": None if pd.isna(row.get("item_no")) else int(row.get("item_no")),
+                "date": None if pd.isna(date) else pd.Timestamp(date).date().isoformat(),
+                "value": None if pd.isna(value) else round(float(value), 2),
+                "source_file": str(row.get("source_file")),
+                "source_sheet": str(row.get("source_sheet") or ""),
+                "source_row": int(row.get("source_row")),
+                "listing": when,
+            })
+        return out
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -674,6 +702,7 @@ def screen(
                 first=_day(row_dates[dated].min()) if dated.any() else None,
                 last=_day(row_dates[dated].max()) if dated.any() else None,
                 value_column=value,
+                positions=tuple(int(p) for p in np.flatnonzero(rows)),
             ))
     hits.sort(key=lambda h: (-h.score, -h.value, h.case_name, h.listed.name))
     return ScreenResult(

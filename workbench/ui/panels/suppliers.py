@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+)
 
 from workbench.analysis.filters import Condition
 from workbench.analysis.suppliers import SupplierIndex
 from workbench.analysis.view_state import COMPANIES, DATA, FILTER, StateChange
+from workbench.errors import WorkbenchError
+from workbench.services import companies as decisions
 from workbench.ui.models.summary_model import Column, SummaryModel, count, day, money
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -62,6 +72,8 @@ class SuppliersPanel(Panel):
         self._spellings: dict[str, list[str]] = {}
         self._index_frame: object = None
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         self._reload()
 
     # -- reacting to the state --------------------------------------------------------------
@@ -154,6 +166,30 @@ class SuppliersPanel(Panel):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         names = [str(self.model.row_key(r, "sender")) for r in rows]
         self.choose([s for n in names for s in self._spellings.get(n, [n])])
+
+    def selected_companies(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [str(self.model.row_key(r, "sender")) for r in rows]
+
+    def merge_selected(self) -> None:
+        """Merge the selected companies into one (an event in the log; undo in the profile)."""
+        companies = self.selected_companies()
+        if len(companies) < 2:
+            return
+        spellings = [s for c in companies for s in self._spellings.get(c, [c])]
+        try:
+            self.session.decide(decisions.merge, spellings)
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, "Merge companies", str(exc))
+            return
+        self.choose(spellings)
+
+    def _on_context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        merge = menu.addAction("Merge the selected companies into one")
+        merge.setEnabled(len(self.selected_companies()) >= 2)
+        if menu.exec(self.table.viewport().mapToGlobal(position)) is merge:
+            self.merge_selected()
 
     def _on_header_clicked(self, section: int) -> None:
         column, order = self._sort
