@@ -13,7 +13,6 @@ from workbench.services import companies as co
 from workbench.services.cases import load_shipments, open_case
 from workbench.store import events
 
-SAMPLE = Path(__file__).parent.parent.parent / "sample_cases" / "aurus"
 NAMED = {
     "kyungki": ["KYUNGKI INDUSTRIAL CO., LTD", "Kyungki Industrial Co", "KYUNGKI IND. CO LTD",
                 "КЕНГКИ ИНДАСТРИАЛ КО., ЛТД"],
@@ -26,18 +25,11 @@ NAMED = {
 }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("companies") / "aurus"
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.wbcase*"))
-    open_case(folder)[0].close()
-    return folder
-
-
 @pytest.fixture
-def folder(built: Path, tmp_path: Path) -> Path:
+def folder(sample_case: Path, tmp_path: Path) -> Path:
+    """A private copy of the built sample case: these tests write decisions."""
     copy = tmp_path / "aurus"
-    shutil.copytree(built, copy)
+    shutil.copytree(sample_case, copy)
     return copy
 
 
