@@ -91,3 +91,18 @@ def test_bad_input_is_exit_2_and_one_sentence(
     assert err.count("\n") == 1
     assert err.rstrip().endswith(".")
     assert "Traceback" not in err
+
+
+def test_info_and_query_open_a_case_of_an_older_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read-only commands migrate an old case file once instead of refusing it."""
+    import shutil
+
+    old = tmp_path / "old.wbcase"
+    shutil.copy(Path(__file__).parent / "data" / "schema_v1.wbcase", old)
+    code, out, err = run(capsys, "info", old, "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["shipments"] == 12
+    code, out, _ = run(capsys, "query", old, "--json")
+    assert json.loads(out)["total"] == 2_486_304.97

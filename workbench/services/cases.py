@@ -92,6 +92,8 @@ def open_case(
     if not path.exists():
         raise CaseFileError(f"{path.name or path} does not exist.")
     if not path.is_dir():
+        if read_only and _needs_upgrade(path):
+            CaseFile.open(path).close()  # an older schema is migrated once, in place
         return CaseFile.open(path, read_only=read_only), []
     case_path = path / FOLDER_CASE_NAME
     config = read_config(path)
@@ -110,6 +112,20 @@ def open_case(
         case.close()
         case = CaseFile.open(case_path, read_only=True)
     return case, reports
+
+
+def _needs_upgrade(path: Path) -> bool:
+    """Whether a case file was written with an older schema (checked without writing)."""
+    from workbench.store.schema import SCHEMA_VERSION
+
+    try:
+        probe = CaseFile.open(path, read_only=True)
+    except CaseFileError as exc:
+        return "needs an upgrade" in str(exc)
+    try:
+        return probe.schema_version < SCHEMA_VERSION
+    finally:
+        probe.close()
 
 
 def _apply_config(case: CaseFile, config: CaseConfig) -> None:
