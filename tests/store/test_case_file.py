@@ -112,3 +112,32 @@ def test_schema_v1_fixture_still_opens(tmp_path: Path) -> None:
     assert info["shipments"] == 12
     assert info["total"] == 2_486_304.97
     case.close()
+
+
+def test_schema_v2_fixture_still_opens(tmp_path: Path) -> None:
+    """A case file written by schema version 2 (with the search index) must keep opening."""
+    path = tmp_path / "v2.wbcase"
+    shutil.copy(DATA / "schema_v2.wbcase", path)
+    case = CaseFile.open(path)
+    assert case.schema_version == schema.SCHEMA_VERSION
+    assert case.integrity_errors() == []
+    from workbench.services.cases import case_info
+
+    assert case_info(case)["shipments"] == 12
+    case.close()
+
+
+def test_migration_from_v1_adds_the_search_index(tmp_path: Path) -> None:
+    path = tmp_path / "v1.wbcase"
+    shutil.copy(DATA / "schema_v1.wbcase", path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    case = CaseFile.open(path)
+    assert case.schema_version == 2
+    tables = {r[0] for r in case.conn.execute("SELECT name FROM sqlite_master")}
+    assert "search_index" in tables
+    from workbench.services.search import search
+
+    hits = search(case, "кузова")  # the index of the old file's shipments builds on demand
+    assert {h.kind for h in hits} == {"description"}
+    assert {h.title for h in search(case, "byt")} == {"BYT CO LTD"}
+    case.close()

@@ -19,6 +19,8 @@ from workbench.analysis.frame import shipments_frame
 from workbench.errors import CaseFileError, WorkbenchError
 from workbench.services.identity import current_author
 from workbench.services.importing import ImportReport, import_file
+from workbench.services.journal import import_journal
+from workbench.services.notes import sync_folder_record
 from workbench.store import events, files, shipments
 from workbench.store.case import CASE_SUFFIX, CaseFile
 
@@ -105,6 +107,9 @@ def open_case(
     try:
         _apply_config(case, config)
         reports = sync_folder(case, path, on_import=on_import)
+        sync_folder_record(case, path)
+        if (path / "journal.jsonl").is_file():
+            import_journal(case, path / "journal.jsonl")
     except BaseException:
         case.close()
         raise

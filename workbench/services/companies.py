@@ -163,6 +163,7 @@ def company_book(case: CaseFile, frame: pd.DataFrame, column: str = "sender") ->
         ))
     companies.sort(key=lambda c: (-c.total, c.name))
     company_of = {m: i for i, c in enumerate(companies) for m in c.aliases}
+    _attach_reply_status(case, companies, company_of)
     for hit in latest_screening_hits(case):
         owner = company_of.get(str(hit.get("case_name")))
         if owner is not None:
@@ -201,6 +202,22 @@ def _component_totals(
             first[int(c)] = pd.Timestamp(row["min"]).date().isoformat()
             last[int(c)] = pd.Timestamp(row["max"]).date().isoformat()
     return totals, shipments, first, last
+
+
+def _attach_reply_status(
+    case: CaseFile, companies: list[Company], company_of: dict[str, int]
+) -> None:
+    """Each company's right-of-reply status, matched by name key (the log names companies as
+    the reporter writes them, not as the customs data spells them)."""
+    from workbench.services.replies import reply_records
+
+    by_key: dict[str, int] = {}
+    for spelling, index in company_of.items():
+        by_key.setdefault(name_key(spelling), index)
+    for record in reply_records(case):
+        index = by_key.get(name_key(record.name))
+        if index is not None:
+            companies[index].reply_status = record.status
 
 
 # -- sanctions screenings -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 #: ``PRAGMA application_id``: "WBCA" read as a big-endian integer. Identifies a case file.
 APPLICATION_ID = 0x57424341
 #: The schema this code writes. Files with a higher version are refused, lower ones migrated.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta (
@@ -100,8 +100,26 @@ def _split_statements(script: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+#: Version 2: a full-text index over notes, sources, annotations, company names and shipment
+#: descriptions. It is derived from the events and shipments and can always be rebuilt.
+_V2 = """
+CREATE VIRTUAL TABLE search_index USING fts5(
+    kind UNINDEXED,
+    ref UNINDEXED,
+    title,
+    body,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+"""
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V2):
+        conn.execute(statement)
+
+
 #: ``MIGRATIONS[n]`` moves a file from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Migration] = {0: _create_v1}
+MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _v1_to_v2}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

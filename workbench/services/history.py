@@ -1,0 +1,90 @@
+"""The case's history: every event in clock order, with who, when and what changed in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from workbench.store import events
+from workbench.store.case import CaseFile
+
+
+def hlc_time(hlc: str) -> str:
+    """The wall-clock part of a hybrid logical clock value as ISO 8601 UTC."""
+    millis, _ = events.parse_hlc(hlc)
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _names(p: dict[str, Any]) -> str:
+    return ", ".join(str(n) for n in p.get("names", []))
+
+
+def _clip(text: object, width: int = 120) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _annotation(p: dict[str, Any]) -> str:
+    about = p.get("company") or "; ".join(
+        f"{c.get('column')} {c.get('op')} {c.get('value')}" for c in p.get("where", [])
+    )
+    tags = f" [{', '.join(p['tags'])}]" if p.get("tags") else ""
+    return f"annotation on {about}: '{_clip(p.get('text'))}'{tags}"
+
+
+_SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "note.saved": lambda p: f"note '{p.get('title')}' saved"
+    + (" (confidential)" if p.get("confidential") else ""),
+    "source.added": lambda p: f"source '{p.get('title')}' added ({p.get('name')})"
+    + (" (confidential)" if p.get("confidential") else ""),
+    "annotation.added": _annotation,
+    "company.merged": lambda p: f"merged {_names(p)}",
+    "company.split": lambda p: f"split off {_names(p)}",
+    "company.renamed": lambda p: f"renamed {p.get('name')} to {p.get('display')}",
+    "company.suggestion_rejected": lambda p: f"kept apart {_names(p)}",
+    "event.undone": lambda p: f"undid {p.get('kind')} {str(p.get('event'))[:12]}",
+    "import": lambda p: f"import of {p.get('file')}: {p.get('imported')} imported, "
+    f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected",
+    "timeline.marker_added": lambda p: f"timeline marker {p.get('date')}: {p.get('label')}",
+    "sanctions.screened": lambda p: f"screened against {p.get('list')}: "
+    f"{len(p.get('hits', []))} hits",
+}
+
+
+def summarise(kind: str, payload: dict[str, Any]) -> str:
+    """What an event changed, in words that carry the changed text."""
+    known = _SUMMARIES.get(kind)
+    if known is not None:
+        return known(payload)
+    detail = payload.get("text") or payload.get("title") or payload.get("name") or ""
+    who = f" ({payload['company']})" if payload.get("company") else ""
+    return f"{kind}{who}" + (f": '{_clip(detail)}'" if detail else "")
+
+
+def _mentions(payload: dict[str, Any], wanted: set[str]) -> bool:
+    values: list[object] = [payload.get("company"), payload.get("name"), payload.get("display")]
+    for key in ("names", "companies"):
+        values.extend(payload.get(key) or [])
+    values.extend(h.get("case_name") for h in payload.get("hits") or [] if isinstance(h, dict))
+    return any(isinstance(v, str) and v.casefold() in wanted for v in values)
+
+
+def history(
+    case: CaseFile, company: str | None = None, *, aliases: tuple[str, ...] = ()
+) -> list[dict[str, str]]:
+    """Every change in clock order; with ``company``, only those naming it (or ``aliases``)."""
+    wanted = {n.casefold() for n in (company, *aliases) if n}
+    return [
+        {"id": e.id, "time": hlc_time(e.hlc), "author": e.author, "kind": e.kind,
+         "summary": summarise(e.kind, e.payload)}
+        for e in events.read(case.conn)
+        if not wanted or _mentions(e.payload, wanted)
+    ]
+
+
+def event_json(e: events.Event) -> dict[str, object]:
+    """One event as the command line prints it."""
+    return {"id": e.id, "time": hlc_time(e.hlc), "author": e.author, "kind": e.kind,
+            "summary": summarise(e.kind, e.payload), "payload": e.payload}

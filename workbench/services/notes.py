@@ -1,0 +1,184 @@
+"""Notes, sources and annotations: the analyst's record, written as events.
+
+A note is identified by its title; saving it again adds a new version. A source's bytes are kept
+in the case's file store (with SHA-256) and its metadata in a ``source.added`` event. Every
+change also updates the full-text index in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workbench.analysis.filters import Condition
+from workbench.errors import WorkbenchError
+from workbench.ingest.documents import extract_text
+from workbench.services.identity import current_author
+from workbench.services.search import ANNOTATION, NOTE, SOURCE, index_pending
+from workbench.store import events, files
+from workbench.store.case import CaseFile
+
+
+def _record(case: CaseFile, kind: str, payload: dict[str, Any]) -> events.Event:
+    with case.transaction() as conn:
+        event = events.append(
+            conn, kind=kind, payload=payload, author=current_author(), replica=case.replica_id
+        )
+        index_pending(conn)
+    return event
+
+
+def _text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def save_note(
+    case: CaseFile, title: str, text: str, *, confidential: bool = False,
+    origin: str | None = None,
+) -> events.Event:
+    """Save a Markdown note (a new version when the title exists)."""
+    title = " ".join(title.split())
+    if not title:
+        raise WorkbenchError("A note needs a title.")
+    payload: dict[str, Any] = {"title": title, "text": text, "sha256": _text_sha(text),
+                               "confidential": bool(confidential)}
+    if origin:
+        payload["origin"] = origin
+    return _record(case, NOTE, payload)
+
+
+def _iso_date(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise WorkbenchError(f"{value!r} is not a date like 2024-06-10 ({what}).") from None
+
+
+def find_source(case: CaseFile, sha256: str) -> events.Event | None:
+    return next((e for e in events.read(case.conn, SOURCE) if e.payload.get("sha256") == sha256),
+                None)
+
+
+def add_source(
+    case: CaseFile,
+    path: Path,
+    *,
+    title: str | None = None,
+    confidential: bool = False,
+    companies: Sequence[str] = (),
+    obtained_by: str | None = None,
+    obtained_on: str | None = None,
+    reliability: str | None = None,
+    origin: str | None = None,
+) -> events.Event:
+    """Keep a source file inside the case, with its metadata, and index its text."""
+    path = Path(path)
+    if not path.is_file():
+        raise WorkbenchError(f"{path.name or path} does not exist or is not a file.")
+    sha = files.sha256_of(path)
+    if find_source(case, sha) is not None:
+        raise WorkbenchError(f"{path.name} is already a source of this case.")
+    text = extract_text(path.name, path.read_bytes())
+    payload: dict[str, Any] = {
+        "sha256": sha,
+        "name": path.name,
+        "title": title or path.stem,
+        "type": path.suffix.lower().lstrip(".") or "file",
+        "size": path.stat().st_size,
+        "confidential": bool(confidential),
+        "companies": sorted({c.strip() for c in companies if c.strip()}),
+        "obtained_by": obtained_by,
+        "obtained_on": _iso_date(obtained_on, "date obtained"),
+        "reliability": reliability,
+        "text_indexed": text is not None,
+    }
+    if origin:
+        payload["origin"] = origin
+    with case.transaction() as conn:
+        files.add(conn, path, sha)
+        event = events.append(
+            conn, kind=SOURCE, payload=payload, author=current_author(), replica=case.replica_id
+        )
+        index_pending(conn)
+    return event
+
+
+def annotate(
+    case: CaseFile,
+    text: str,
+    *,
+    company: str | None = None,
+    where: Sequence[dict[str, Any]] | None = None,
+    tags: Iterable[str] = (),
+) -> events.Event:
+    """Annotate a company or the shipments a filter selects (a list of condition JSON)."""
+    if not text.strip():
+        raise WorkbenchError("An annotation needs some text.")
+    if not company and not where:
+        raise WorkbenchError("Say what the annotation is about: a company or a filter.")
+    conditions = [Condition.from_json(dict(c)).as_json() for c in where or ()]
+    clean_tags = sorted({" ".join(t.split()) for t in tags if t.strip()})
+    return _record(case, ANNOTATION, {"text": text.strip(), "company": company or None,
+                                      "where": conditions, "tags": clean_tags})
+
+
+# -- folds ---------------------------------------------------------------------------------
+
+
+def notes(case: CaseFile) -> list[dict[str, Any]]:
+    """The latest version of every note, by title, with its author and clock."""
+    latest: dict[str, events.Event] = {}
+    for e in events.read(case.conn, NOTE):
+        latest[str(e.payload["title"])] = e
+    return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
+            for _, e in sorted(latest.items())]
+
+
+def sources(case: CaseFile) -> list[dict[str, Any]]:
+    return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
+            for e in events.read(case.conn, SOURCE)]
+
+
+def annotations(case: CaseFile, company: str | None = None) -> list[dict[str, Any]]:
+    return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
+            for e in events.read(case.conn, ANNOTATION)
+            if company is None or e.payload.get("company") == company]
+
+
+# -- the case folder -----------------------------------------------------------------------
+
+
+def note_title(path: Path, text: str) -> str:
+    """A Markdown note's first heading, else its file name."""
+    for line in text.splitlines():
+        if line.startswith("# ") and line[2:].strip():
+            return line[2:].strip()
+    return path.stem
+
+
+def sync_folder_record(case: CaseFile, folder: Path) -> dict[str, int]:
+    """Add the folder's ``notes/*.md`` and ``sources/*`` the case lacks; never twice."""
+    added = {"notes": 0, "sources": 0}
+    notes_dir, sources_dir = Path(folder) / "notes", Path(folder) / "sources"
+    if notes_dir.is_dir():
+        have = {(e.payload.get("title"), e.payload.get("sha256"))
+                for e in events.read(case.conn, NOTE)}
+        for path in sorted(notes_dir.glob("*.md")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            title = note_title(path, text)
+            if (title, _text_sha(text)) not in have:
+                save_note(case, title, text, origin=f"notes/{path.name}")
+                added["notes"] += 1
+    if sources_dir.is_dir():
+        for path in sorted(sources_dir.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if find_source(case, files.sha256_of(path)) is None:
+                add_source(case, path, origin=f"sources/{path.name}")
+                added["sources"] += 1
+    return added
