@@ -183,7 +183,7 @@ def _component_totals(
     where = {m: i for i, members in enumerate(components) for m in members}
     if column not in frame or not size:
         return np.zeros(size), np.zeros(size, int), [None] * size, [None] * size
-    codes, uniques = pd.factorize(frame[column].astype("string"), use_na_sentinel=True)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     lookup = np.array([where.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
     company = lookup[codes]  # code -1 (blank) takes the last slot: -1
     valid = company >= 0
@@ -196,11 +196,16 @@ def _component_totals(
     first: list[str | None] = [None] * size
     last: list[str | None] = [None] * size
     if "date" in frame:
-        dates = pd.DataFrame({"c": company[valid], "d": frame["date"].to_numpy()[valid]}).dropna()
-        span = dates.groupby("c")["d"].agg(["min", "max"])
-        for c, row in span.iterrows():
-            first[int(c)] = pd.Timestamp(row["min"]).date().isoformat()
-            last[int(c)] = pd.Timestamp(row["max"]).date().isoformat()
+        days = frame["date"].to_numpy(dtype="datetime64[D]")
+        dated = valid & ~np.isnat(days)
+        day_numbers = days[dated].astype(np.int64)
+        low = np.full(size, np.iinfo(np.int64).max)
+        high = np.full(size, np.iinfo(np.int64).min)
+        np.minimum.at(low, company[dated], day_numbers)
+        np.maximum.at(high, company[dated], day_numbers)
+        for c in np.flatnonzero(high > np.iinfo(np.int64).min):
+            first[c] = str(np.datetime64(int(low[c]), "D"))
+            last[c] = str(np.datetime64(int(high[c]), "D"))
     return totals, shipments, first, last
 
 

@@ -105,27 +105,27 @@ class SuppliersPanel(Panel):
     def _by_company(self, totals: pd.DataFrame) -> pd.DataFrame:
         """Spelling totals summed per company (the case's merge decisions decide who is who)."""
         book = self.session.companies
-        self._spellings = {}
         if book is None or totals.empty:
             self._spellings = {str(s): [str(s)] for s in totals.get("sender", [])}
             return totals
-        owner = totals["sender"].map(lambda s: book.company_of.get(str(s), -1))
-        names = owner.map(lambda i: book.companies[i].name if i >= 0 else None)
-        work = totals.assign(company=names.fillna(totals["sender"]))
-        grouped = work.groupby("company", sort=False)
-        out = pd.DataFrame({
-            "total": grouped["total"].sum(),
-            "shipments": grouped["shipments"].sum(),
-            "first": grouped["first"].min(),
-            "last": grouped["last"].max(),
-            "country": grouped["country"].first(),
-            "spellings": grouped["sender"].agg(list),
-        }).reset_index().rename(columns={"company": "sender"})
-        for _, row in out.iterrows():
-            i = book.company_of.get(row["spellings"][0], -1)
-            every = list(book.companies[i].aliases) if i >= 0 else row["spellings"]
-            self._spellings[str(row["sender"])] = every
-        return out.drop(columns="spellings")
+        senders = totals["sender"].astype(str).tolist()
+        # Spellings the book does not know (none, normally) stand for themselves.
+        owner = [book.company_of.get(s, -1 - i) for i, s in enumerate(senders)]
+        work = totals.assign(owner=owner)
+        grouped = work.groupby("owner", sort=False)
+        out = grouped.agg(total=("total", "sum"), shipments=("shipments", "sum"),
+                          first=("first", "min"), last=("last", "max"),
+                          country=("country", "first"), sender=("sender", "first"))
+        names, spellings = [], {}
+        for o, first_spelling in zip(out.index, out["sender"], strict=True):
+            company = book.companies[o] if o >= 0 else None
+            name = company.name if company else str(first_spelling)
+            names.append(name)
+            spellings[name] = list(company.aliases) if company else [str(first_spelling)]
+        self._spellings = spellings
+        out["sender"] = names
+        return out.reset_index(drop=True)[["sender", "total", "shipments", "first", "last",
+                                           "country"]]
 
     def _select_chosen(self) -> None:
         chosen = self.chosen()
