@@ -30,6 +30,7 @@ from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = "Case files (*.wbcase);;All files (*)"
+FRONT_TABS = ("timeline", "profile")
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
 
 
@@ -191,7 +192,9 @@ class MainWindow(QMainWindow):
             other = self.panels[name].TABIFY_WITH
             if other in self.docks:
                 self.tabifyDockWidget(self.docks[other], dock)
-                dock.raise_()
+        for name in FRONT_TABS:  # tabs shown first where panels share a place
+            if name in self.docks:
+                self.docks[name].raise_()
         # Side panels run the full height; the timeline sits under the table only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
+#: Given one row's values (column key -> value), the colour its text is drawn in, or None.
+RowColour = Callable[[dict[str, object]], QColor | None]
 
 
 def text(values: pd.Series) -> list[str]:
@@ -40,9 +43,14 @@ class SummaryModel(QAbstractTableModel):
 
     KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, columns: list[Column], parent: object | None = None) -> None:
+    def __init__(
+        self, columns: list[Column], parent: object | None = None,
+        colour: RowColour | None = None,
+    ) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.columns = columns
+        self.colour = colour
+        self._colours: list[QColor | None] = []
         self.frame = pd.DataFrame(columns=[c.key for c in columns])
         self._text: list[list[str]] = []
         self._values: dict[str, list[object]] = {}
@@ -53,6 +61,10 @@ class SummaryModel(QAbstractTableModel):
         self.frame = frame.reset_index(drop=True)
         self._text = [c.format(self.frame[c.key]) for c in self.columns]
         self._values = {c.key: self.frame[c.key].tolist() for c in self.columns}
+        colour = self.colour
+        self._colours = (
+            [colour(row) for row in self.frame.to_dict("records")] if colour is not None else []
+        )
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -69,6 +81,8 @@ class SummaryModel(QAbstractTableModel):
             return self._text[index.column()][index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self._colours:
+            return self._colours[index.row()]
         if role == self.KEY_ROLE:
             value = self._values[column.key][index.row()]
             return None if pd.isna(value) else str(value)

@@ -9,11 +9,14 @@ from __future__ import annotations
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.details import DetailsPanel
 from workbench.ui.panels.profile import ProfilePanel
+from workbench.ui.panels.replies import RepliesPanel
 from workbench.ui.panels.suppliers import SuppliersPanel
 from workbench.ui.panels.timeline import TimelinePanel
 
 #: Dock panels in the order they are laid out by default.
-DOCK_PANELS: tuple[type[Panel], ...] = (SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel)
+DOCK_PANELS: tuple[type[Panel], ...] = (
+    SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel,
+)
 
 
 def dock_name(panel: type[Panel]) -> str:

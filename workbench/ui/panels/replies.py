@@ -1,0 +1,305 @@
+"""Right of reply: every company asked for comment, its status, its log, and quick entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QDate, QItemSelection, Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.analysis import replies as rr
+from workbench.analysis.view_state import COMPANIES, DATA, StateChange
+from workbench.errors import WorkbenchError
+from workbench.services import replies as service
+from workbench.services.companies import company_book
+from workbench.store.case import CaseFile
+from workbench.ui.models.summary_model import Column, SummaryModel
+from workbench.ui.panels.base import Panel
+from workbench.ui.session import CaseSession
+
+KINDS = ("request", "attempt", "reply", "declined")
+OVERDUE = QColor("#b22222")
+UNREACHABLE = QColor("#8a5a00")
+COLUMNS = [
+    Column("name", "Company"),
+    Column("status", "Status"),
+    Column("deadline", "Deadline"),
+    Column("last_contact", "Last contact"),
+    Column("wording", "Wording the story may print"),
+]
+#: What the text box means for each kind of entry.
+TEXT_HINTS = {
+    "request": "Questions sent (optional)",
+    "attempt": "Outcome: bounced, no answer, left message…",
+    "reply": "What they said",
+    "declined": "Their words, if any (optional)",
+}
+WHO_HINTS = {"request": "To", "attempt": "To", "reply": "Who", "declined": "Who"}
+
+
+def _status_colour(row: dict[str, object]) -> QColor | None:
+    if row.get("overdue") or row.get("status") == rr.NO_RESPONSE:
+        return OVERDUE
+    if row.get("status") == rr.UNREACHABLE:
+        return UNREACHABLE
+    return None
+
+
+def _frame(records: list[rr.CompanyReplies]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"name": r.name, "status": r.status, "deadline": r.deadline,
+          "last_contact": r.last_contact, "wording": r.wording or "", "overdue": r.overdue}
+         for r in records],
+        columns=[*(c.key for c in COLUMNS), "overdue"],
+    )
+
+
+def _line(kind: str, entry: dict[str, Any]) -> str:
+    """One log entry as a line of plain text."""
+    head = f"{entry.get('date', '?')}  {kind} by {entry.get('channel', '?')}"
+    parts: list[str] = []
+    if entry.get("to"):
+        head += f" to {entry['to']}"
+    if entry.get("who"):
+        head += f" from {entry['who']}"
+    if kind == "request":
+        if entry.get("deadline"):
+            parts.append(f"deadline {entry['deadline']}")
+        if entry.get("extension_until"):
+            parts.append(f"extended to {entry['extension_until']}")
+        if entry.get("questions"):
+            parts.append(str(entry["questions"]))
+    elif kind == "attempt":
+        parts.append(str(entry.get("outcome", "")))
+        if entry.get("text"):
+            parts.append(str(entry["text"]))
+    else:
+        if not entry.get("on_record", True):
+            parts.append("off the record")
+        if entry.get("late"):
+            parts.append("after the deadline")
+        if entry.get("refers_to"):
+            parts.append("refers to an earlier answer")
+        if entry.get("contradicts"):
+            how = "marked" if entry.get("contradiction") == "marked" else "unchecked"
+            parts.append(f"contradicts the earlier answer ({how})")
+        if entry.get("text"):
+            parts.append(f"“{entry['text']}”")
+    return head + (": " + "; ".join(p for p in parts if p) if parts else "")
+
+
+def log_text(record: rr.CompanyReplies) -> str:
+    """Requests, attempts and replies of one company in date order."""
+    entries = [("request", e) for e in record.requests]
+    entries += [("attempt", e) for e in record.attempts]
+    entries += [(str(e.get("kind", "reply")), e) for e in record.replies]
+    entries.sort(key=lambda ke: (str(ke[1].get("date", "")), str(ke[1].get("time", ""))))
+    lines = [f"{record.name}: {record.status}"]
+    if record.wording:
+        lines.append(f"The story may print: {record.wording}.")
+    lines += [""] + [_line(kind, e) for kind, e in entries]
+    lines += [f"Note: {n}" for n in record.notes]
+    return "\n".join(lines)
+
+
+def _date_edit(name: str, value: QDate) -> QDateEdit:
+    edit = QDateEdit(value)
+    edit.setObjectName(name)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class RepliesPanel(Panel):
+    """The right-of-reply log: who was asked, who answered, what the story may say."""
+
+    NAME = "replies"
+    TITLE = "Right of reply"
+    AREA = Qt.DockWidgetArea.BottomDockWidgetArea
+    TABIFY_WITH = "timeline"
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.records: dict[str, rr.CompanyReplies] = {}
+        self.model = SummaryModel(COLUMNS, self, colour=_status_colour)
+        self.table = QTableView()
+        self.table.setObjectName("replies.table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("replies.log")
+        self.log.setReadOnly(True)
+        self.log.setPlaceholderText("Choose a company to see its log.")
+
+        self.kind = QComboBox()
+        self.kind.setObjectName("replies.kind")
+        self.kind.addItems(KINDS)
+        self.kind.currentTextChanged.connect(self._on_kind)
+        self.channel = QComboBox()
+        self.channel.setObjectName("replies.channel")
+        self.channel.addItems(rr.CHANNELS)
+        today = QDate.currentDate()
+        self.date = _date_edit("replies.date", today)
+        self.deadline = _date_edit("replies.deadline", today.addDays(7))
+        self.deadline_label = QLabel("due")
+        self.company = QLineEdit()
+        self.company.setObjectName("replies.company")
+        self.company.setPlaceholderText("Company")
+        self.who = QLineEdit()
+        self.who.setObjectName("replies.who")
+        self.text = QLineEdit()
+        self.text.setObjectName("replies.text")
+        self.record_button = QPushButton("Record")
+        self.record_button.setObjectName("replies.record")
+        self.record_button.clicked.connect(self.record)
+        for line in (self.company, self.who, self.text):
+            line.returnPressed.connect(self.record)
+        self.message = QLabel()
+        self.message.setObjectName("replies.message")
+        self.message.setWordWrap(True)
+        QShortcut(QKeySequence("Alt+R"), self, self.focus_entry)
+
+        form = QHBoxLayout()
+        form.addWidget(self.kind)
+        form.addWidget(self.channel)
+        form.addWidget(self.date)
+        form.addWidget(self.deadline_label)
+        form.addWidget(self.deadline)
+        form.addWidget(self.company, 2)
+        form.addWidget(self.who, 1)
+        form.addWidget(self.text, 3)
+        form.addWidget(self.record_button)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.log)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        self._on_kind(self.kind.currentText())
+        self.reload()
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def refresh(self, change: StateChange) -> None:
+        if change.source is not self and (DATA in change or COMPANIES in change):
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the log again from the case file and keep the chosen company chosen."""
+        chosen = self.selected_company()
+        try:
+            case = CaseFile.open(self.session.summary.path, read_only=True)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        try:
+            records = service.reply_records(case, date.today())
+        finally:
+            case.close()
+        self.records = {rr.company_key(r.name): r for r in records}
+        header = self.table.horizontalHeader()
+        self.model.set_frame(_frame(records))
+        if self.table.isSortingEnabled():
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.select(chosen)
+
+    def selected_company(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return str(self.model.row_key(rows[0].row(), "name")) if rows else None
+
+    def select(self, name: str | None) -> None:
+        """Choose the row of ``name`` (any spelling differing only in case or spacing)."""
+        key = rr.company_key(name) if name else None
+        for row in range(self.model.rowCount()):
+            if rr.company_key(str(self.model.row_key(row, "name"))) == key:
+                self.table.selectRow(row)
+                return
+        self.table.clearSelection()
+        self.log.clear()
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        name = self.selected_company()
+        record = self.records.get(rr.company_key(name)) if name else None
+        self.log.setPlainText(log_text(record) if record else "")
+        if name:
+            self.company.setText(name)
+
+    # -- quick entry --------------------------------------------------------------------------
+
+    def focus_entry(self) -> None:
+        self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.text.selectAll()
+
+    def _on_kind(self, kind: str) -> None:
+        is_request = kind == "request"
+        self.deadline.setVisible(is_request)
+        self.deadline_label.setVisible(is_request)
+        self.who.setPlaceholderText(WHO_HINTS[kind])
+        self.text.setPlaceholderText(TEXT_HINTS[kind] + " (Alt+R)")
+
+    def record(self) -> None:
+        """Log the form's entry with the matching service, then reload and announce it."""
+        kind, company = self.kind.currentText(), self.company.text().strip()
+        common: dict[str, Any] = {
+            "channel": self.channel.currentText(),
+            "date": self.date.date().toString("yyyy-MM-dd"),
+        }
+        who, text = self.who.text().strip() or None, self.text.text().strip()
+        try:
+            case = CaseFile.open(self.session.summary.path)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        try:
+            if kind == "request":
+                service.log_request(
+                    case, company, **common, to=who, questions=text or None,
+                    deadline=self.deadline.date().toString("yyyy-MM-dd"),
+                )
+            elif kind == "attempt":
+                service.log_attempt(case, company, **common, outcome=text, to=who)
+            elif kind == "reply":
+                service.log_response(case, company, **common, text=text, who=who)
+            else:
+                service.log_declined(case, company, **common, who=who, text=text or None)
+            self.session.companies = company_book(case, self.session.frame)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        finally:
+            case.close()
+        self.message.setText(f"Recorded the {kind} for {company}.")
+        self.text.clear()
+        self.reload()
+        self.select(company)
+        self.session.state.companies_changed(source=self)
