@@ -30,7 +30,9 @@ def window(qtbot, sample_case: Path):
 def test_window_opens_the_sample_case_with_every_panel(window) -> None:
     assert window.windowTitle().startswith("Aurus imports 2018-2023")
     assert window.centralWidget().objectName() == "panel.shipments"
-    assert set(window.docks) == {"suppliers", "timeline", "details", "profile", "replies"}
+    assert set(window.docks) == {
+        "suppliers", "timeline", "details", "profile", "replies", "history", "notes",
+    }
     assert all(d.objectName() == f"dock.{n}" for n, d in window.docks.items())
     assert window.status_rows.text() == "2,650 of 2,650 shipments"
     assert window.status_total.text().endswith("34,186,352.74")

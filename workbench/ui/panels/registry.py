@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.details import DetailsPanel
+from workbench.ui.panels.history import HistoryPanel
+from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.profile import ProfilePanel
 from workbench.ui.panels.replies import RepliesPanel
 from workbench.ui.panels.suppliers import SuppliersPanel
@@ -15,7 +17,8 @@ from workbench.ui.panels.timeline import TimelinePanel
 
 #: Dock panels in the order they are laid out by default.
 DOCK_PANELS: tuple[type[Panel], ...] = (
-    SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel,
+    SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel, HistoryPanel,
+    NotesPanel,
 )
 
 

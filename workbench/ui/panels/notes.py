@@ -1,0 +1,297 @@
+"""Notes and sources: the analyst's Markdown notes with a live preview, and the case's sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.analysis.view_state import COMPANIES, DATA, StateChange
+from workbench.errors import WorkbenchError
+from workbench.ingest.documents import extract_text
+from workbench.services.notes import notes, save_note, sources
+from workbench.store import files
+from workbench.store.case import CaseFile
+from workbench.ui.panels.base import Panel
+from workbench.ui.session import CaseSession
+
+#: Milliseconds of quiet typing before the preview is drawn again.
+PREVIEW_MS = 200
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+CONFIDENTIAL = QColor("#b22222")
+SOURCE_FIELDS = (
+    ("name", "File"), ("type", "Type"), ("size", "Bytes"), ("obtained_by", "Obtained by"),
+    ("obtained_on", "Obtained on"), ("reliability", "Reliability"), ("author", "Added by"),
+)
+
+
+def item_label(entry: dict[str, Any], kind: str) -> str:
+    """A list line: the title, a source's type, and a confidential mark."""
+    label = str(entry.get("title", ""))
+    if kind == "source":
+        label += f"  ({entry.get('type', 'file')})"
+    return label + "  [confidential]" if entry.get("confidential") else label
+
+
+def source_metadata(entry: dict[str, Any]) -> str:
+    """A source's metadata as Markdown."""
+    lines = [f"# {entry.get('title', '')}", ""]
+    if entry.get("confidential"):
+        lines += ["**Confidential**", ""]
+    lines += [f"- {label}: {entry[key]}" for key, label in SOURCE_FIELDS if entry.get(key)]
+    if entry.get("companies"):
+        lines.append(f"- Companies: {', '.join(entry['companies'])}")
+    return "\n".join(lines)
+
+
+def _heading(text: str) -> QListWidgetItem:
+    item = QListWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # drawn normally, never chosen
+    font = item.font()
+    font.setBold(True)
+    item.setFont(font)
+    return item
+
+
+class NotesPanel(Panel):
+    """The case's notes (editable, with a preview) and its sources (read-only)."""
+
+    NAME = "notes"
+    TITLE = "Notes"
+    AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    TABIFY_WITH = "details"
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.notes: list[dict[str, Any]] = []
+        self.sources: list[dict[str, Any]] = []
+        self._source: dict[str, Any] | None = None
+        self.items = QListWidget()
+        self.items.setObjectName("notes.list")
+        self.items.currentItemChanged.connect(self._on_current)
+        self.title = QLineEdit()
+        self.title.setObjectName("notes.title")
+        self.title.setPlaceholderText("Title")
+        self.confidential = QCheckBox("Confidential")
+        self.confidential.setObjectName("notes.confidential")
+        self.new_button = QPushButton("New note")
+        self.new_button.setObjectName("notes.new")
+        self.new_button.clicked.connect(self.new_note)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("notes.save")
+        self.save_button.setToolTip("Save a new version of this note (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        shortcut = QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("notes.editor")
+        self.editor.setPlaceholderText("Write the note in Markdown…")
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("notes.preview")
+        self.preview.setOpenExternalLinks(False)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
+        self._preview_timer.timeout.connect(self.render_preview)
+        self.editor.textChanged.connect(self._preview_timer.start)
+        self.message = QLabel()
+        self.message.setObjectName("notes.message")
+        self.message.setWordWrap(True)
+
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.confidential)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        form = QWidget()
+        form_layout = QVBoxLayout(form)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addLayout(row)
+        form_layout.addWidget(self.editor, 1)
+        form_layout.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.items)
+        split.addWidget(form)
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def refresh(self, change: StateChange) -> None:
+        if change.source is not self and (DATA in change or COMPANIES in change):
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the notes and sources again, keeping the chosen entry chosen."""
+        chosen = self.current_entry()
+        try:
+            case = CaseFile.open(self.session.summary.path, read_only=True)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        try:
+            self.notes, self.sources = notes(case), sources(case)
+        finally:
+            case.close()
+        self.items.blockSignals(True)
+        self.items.clear()
+        self.items.addItem(_heading(f"Notes ({len(self.notes)})"))
+        for entry in self.notes:
+            self._add_item(entry, "note")
+        self.items.addItem(_heading(f"Sources ({len(self.sources)})"))
+        for entry in self.sources:
+            self._add_item(entry, "source")
+        self.items.blockSignals(False)
+        if chosen is not None:
+            self.choose(*chosen)
+
+    def _add_item(self, entry: dict[str, Any], kind: str) -> None:
+        item = QListWidgetItem(item_label(entry, kind))
+        item.setData(ITEM_ROLE, (kind, str(entry.get("title", ""))))
+        if entry.get("confidential"):
+            item.setForeground(CONFIDENTIAL)
+        self.items.addItem(item)
+
+    def current_entry(self) -> tuple[str, str] | None:
+        """The chosen (kind, title), if any."""
+        item = self.items.currentItem()
+        return item.data(ITEM_ROLE) if item is not None else None
+
+    def titles(self, kind: str = "note") -> list[str]:
+        entries = self.notes if kind == "note" else self.sources
+        return [str(e.get("title", "")) for e in entries]
+
+    def choose(self, kind: str, title: str) -> bool:
+        """Select the list entry of ``kind`` titled ``title``; False when there is none."""
+        for row in range(self.items.count()):
+            if self.items.item(row).data(ITEM_ROLE) == (kind, title):
+                self.items.setCurrentRow(row)
+                return True
+        return False
+
+    def _on_current(self, item: QListWidgetItem | None, _previous: object) -> None:
+        data = item.data(ITEM_ROLE) if item is not None else None
+        if not data:
+            return
+        kind, title = data
+        entries = self.notes if kind == "note" else self.sources
+        entry = next((e for e in entries if e.get("title") == title), None)
+        if entry is None:
+            return
+        if kind == "note":
+            self.show_note(entry)
+        else:
+            self.show_source(entry)
+
+    def show_note(self, entry: dict[str, Any]) -> None:
+        self._source = None
+        self._set_editable(True)
+        self.title.setText(str(entry.get("title", "")))
+        self.confidential.setChecked(bool(entry.get("confidential")))
+        self.editor.setPlainText(str(entry.get("text", "")))
+        self.render_preview()
+        self.message.setText(f"Last saved by {entry.get('author', '?')}.")
+
+    def show_source(self, entry: dict[str, Any]) -> None:
+        """A source's extracted text in the editor (read-only) and its metadata as preview."""
+        self._source = entry
+        self._set_editable(False)
+        self.title.setText(str(entry.get("title", "")))
+        self.confidential.setChecked(bool(entry.get("confidential")))
+        text = self._source_text(entry)
+        self.editor.setPlainText(text if text is not None else "")
+        self.editor.setPlaceholderText("No text could be extracted from this source.")
+        self._preview_timer.stop()
+        self.preview.setMarkdown(source_metadata(entry))
+        self.message.setText("A source: read-only.")
+
+    def _source_text(self, entry: dict[str, Any]) -> str | None:
+        try:
+            case = CaseFile.open(self.session.summary.path, read_only=True)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return None
+        try:
+            stored = files.find(case.conn, str(entry.get("sha256", "")))
+            if stored is None:
+                return None
+            return extract_text(stored.name, files.read_bytes(case.conn, stored.id))
+        except WorkbenchError:
+            return None
+        finally:
+            case.close()
+
+    def _set_editable(self, editable: bool) -> None:
+        self.editor.setReadOnly(not editable)
+        self.title.setReadOnly(not editable)
+        self.confidential.setEnabled(editable)
+        self.save_button.setEnabled(editable)
+        if editable:
+            self.editor.setPlaceholderText("Write the note in Markdown…")
+
+    def render_preview(self) -> None:
+        """Draw the editor's Markdown (not while a source is shown)."""
+        self._preview_timer.stop()
+        if self._source is None:
+            self.preview.setMarkdown(self.editor.toPlainText())
+
+    # -- editing ------------------------------------------------------------------------------
+
+    def new_note(self) -> None:
+        """An empty note, ready for its title."""
+        self.items.blockSignals(True)
+        self.items.setCurrentRow(-1)
+        self.items.blockSignals(False)
+        self._source = None
+        self._set_editable(True)
+        self.title.clear()
+        self.confidential.setChecked(False)
+        self.editor.clear()
+        self.render_preview()
+        self.message.clear()
+        self.title.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> None:
+        """Save the note (a new version when its title exists), then reload and announce."""
+        if self._source is not None:
+            return
+        title = " ".join(self.title.text().split())
+        try:
+            case = CaseFile.open(self.session.summary.path)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        try:
+            save_note(case, title, self.editor.toPlainText(),
+                      confidential=self.confidential.isChecked())
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        finally:
+            case.close()
+        self.reload()
+        self.choose("note", title)
+        self.message.setText(f"Saved '{title}'.")
+        self.session.state.companies_changed(source=self)
