@@ -20,3 +20,20 @@ def session(qapp, sample_case: Path):
     s = load_session(sample_case)
     yield s
     s.close()
+
+
+@pytest.fixture
+def private_window(qtbot, sample_case: Path, tmp_path: Path):
+    """The window on a private copy of the sample case, for tests that write to the case."""
+    import shutil
+
+    from workbench.ui.main_window import MainWindow
+
+    own = tmp_path / "aurus"
+    shutil.copytree(sample_case, own)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    assert win.open_case(own)
+    return win

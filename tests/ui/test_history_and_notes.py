@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
 
 @pytest.fixture
-def window(qtbot, sample_case: Path, tmp_path: Path):
-    from workbench.ui.main_window import MainWindow
-
-    own = tmp_path / "aurus"  # notes are written: a private copy
-    shutil.copytree(sample_case, own)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    assert win.open_case(own)
-    return win
+def window(private_window):
+    return private_window
 
 
 def _rows(panel) -> list[dict[str, str]]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from workbench.services import companies as decisions
@@ -13,17 +10,8 @@ from workbench.store.case import CaseFile
 
 
 @pytest.fixture
-def window(qtbot, sample_case: Path, tmp_path: Path):
-    from workbench.ui.main_window import MainWindow
-
-    own = tmp_path / "aurus"  # decisions are written: a private copy
-    shutil.copytree(sample_case, own)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    assert win.open_case(own)
-    return win
+def window(private_window):
+    return private_window
 
 
 def _choose(window, spelling: str) -> None:

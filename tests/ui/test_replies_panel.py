@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,17 +15,8 @@ from workbench.store.case import CaseFile
 
 
 @pytest.fixture
-def window(qtbot, sample_case: Path, tmp_path: Path):
-    from workbench.ui.main_window import MainWindow
-
-    own = tmp_path / "aurus"  # entries are written: a private copy
-    shutil.copytree(sample_case, own)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    assert win.open_case(own)
-    return win
+def window(private_window):
+    return private_window
 
 
 def _statuses(panel) -> dict[str, str]:
