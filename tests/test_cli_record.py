@@ -54,7 +54,7 @@ def test_note_source_annotate_search_history(
     log = json.loads(out)["events"]
     assert [e["kind"] for e in log] == ["import", "note.saved", "source.added",
                                         "annotation.added"]
-    assert set(log[0]) == {"id", "time", "author", "kind", "summary"}
+    assert set(log[0]) == {"id", "time", "author", "kind", "summary", "undone"}
     assert all(e["author"] == "Ben" for e in log)
     assert "Korean-made parts" in log[-1]["summary"]
     code, out, _ = run(capsys, "history", case, "--company", "BYT CO LTD", "--json")

@@ -16,6 +16,7 @@ FILTER = "filter"
 SELECTION = "selection"
 DATA = "data"
 COMPANIES = "companies"
+RECORD = "record"  # the analyst's record: notes, sources, annotations, replies, figures
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,14 @@ class ViewState:
         """A company decision (merge, split, rename...) changed who is who."""
         self._announce({COMPANIES}, source)
 
+    def record_changed(self, *, source: object | None = None) -> None:
+        """Something was added to (or undone in) the analyst's record; companies may follow."""
+        self._announce({RECORD, COMPANIES}, source)
+
     def data_changed(self, *, source: object | None = None) -> None:
         """The shipments themselves changed (an import): everything refreshes."""
         self._selected = ()
-        self._announce({DATA, FILTER, SELECTION}, source)
+        self._announce({DATA, FILTER, SELECTION, RECORD}, source)
 
 
 class FilterHistory:
@@ -157,6 +162,7 @@ class FilterHistory:
         self._future: list[tuple[dict[str, Condition], str]] = []
         self._current = self._snapshot()
         self._restoring = False
+        self.on_step: Callable[[], None] | None = None  # told of every new step
         state.subscribe(self._on_change)
 
     def _snapshot(self) -> tuple[dict[str, Condition], str]:
@@ -172,6 +178,8 @@ class FilterHistory:
         del self._past[: -self.limit]
         self._future.clear()
         self._current = snapshot
+        if self.on_step is not None:
+            self.on_step()
 
     @property
     def can_undo(self) -> bool:
@@ -180,6 +188,10 @@ class FilterHistory:
     @property
     def can_redo(self) -> bool:
         return bool(self._future)
+
+    def forget_redo(self) -> None:
+        """Drop the steps that could be redone (another kind of change came after them)."""
+        self._future.clear()
 
     def undo(self) -> None:
         if self._past:

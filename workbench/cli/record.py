@@ -54,10 +54,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from workbench.services.history import event_json
     from workbench.services.notes import annotate
 
-    where = [parse_where(w).as_json() for w in args.where]
+    where = [parse_where(w).as_json() for w in args.where or ()]
     case, _ = open_case(Path(args.case), on_import=progress)
     try:
-        done = annotate(case, args.text, company=args.company, where=where, tags=args.tag)
+        done = annotate(case, args.text, company=args.company, where=where,
+                         tags=args.tag or ())
     finally:
         case.close()
     _record_done(event_json(done), args.json, "Added annotation")
@@ -96,9 +97,29 @@ def cmd_history(args: argparse.Namespace) -> int:
         case.close()
 
     def text() -> str:
-        return "\n".join(f"{e['time']}  {e['author']:<12} {e['summary']}" for e in changes)
+        return "\n".join(
+            f"{e['time']}  {e['id'][:12]}  {e['author']:<12} {e['summary']}"
+            + ("  (undone)" if e["undone"] else "")
+            for e in changes
+        )
 
     emit({"events": changes}, args.json, text)
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from workbench.services.cases import open_case
+    from workbench.services.history import event_json
+    from workbench.services.undo import undo
+
+    case, _ = open_case(Path(args.case), on_import=progress)
+    try:
+        data = event_json(undo(case, args.event))
+    finally:
+        case.close()
+    summary = str(data["summary"])
+    emit(data, args.json, lambda: f"{summary[:1].upper()}{summary[1:]} "
+                                  f"({str(data['id'])[:12]}) by {data['author']}.")
     return 0
 
 
@@ -147,6 +168,12 @@ def _add_record_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--company", metavar="NAME", help="only changes naming this company")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_history)
+
+    p = sub.add_parser("undo", help="undo one change of the record (an undo's id redoes it)")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("event", metavar="ID", help="the change's id (or its first 8+ characters)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_undo)
 
 
 def cmd_replies(args: argparse.Namespace) -> int:

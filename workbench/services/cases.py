@@ -245,7 +245,7 @@ def timeline_markers(case: CaseFile) -> list[dict[str, str]]:
     """The case's dated events (invasion, sanctions...) in date order, for the timeline."""
     marks = [
         {k: str(v) for k, v in e.payload.items() if k in ("date", "label", "kind")}
-        for e in events.read(case.conn, "timeline.marker_added")
+        for e in events.read_live(case.conn, "timeline.marker_added")
     ]
     return sorted(marks, key=lambda m: m["date"])
 

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.analysis.names import Resolution, Suggestion, name_key, resolve
 from workbench.errors import WorkbenchError
 from workbench.services.identity import current_author
+from workbench.services.undo import undo
 from workbench.store import events, files
 from workbench.store.case import CaseFile
 
@@ -25,7 +26,7 @@ MERGE = "company.merged"
 SPLIT = "company.split"
 RENAME = "company.renamed"
 REJECT = "company.suggestion_rejected"
-UNDO = "event.undone"
+UNDO = events.UNDO
 SCREENED = "sanctions.screened"
 DECISIONS = (MERGE, SPLIT, RENAME, REJECT)
 
@@ -116,13 +117,8 @@ class _Groups:
 
 
 def active_decisions(case: CaseFile) -> list[events.Event]:
-    """Company decisions in clock order, leaving out the ones undone (and undos undone)."""
-    log = [e for e in events.read(case.conn) if e.kind in DECISIONS or e.kind == UNDO]
-    undone: set[str] = set()
-    for e in reversed(log):  # a later undo decides about an earlier event, undos included
-        if e.kind == UNDO and e.id not in undone:
-            undone.add(str(e.payload.get("event")))
-    return [e for e in log if e.kind in DECISIONS and e.id not in undone]
+    """Company decisions still in force, in clock order (undone ones and undos left out)."""
+    return events.read_live(case.conn, DECISIONS)
 
 
 def company_book(case: CaseFile, frame: pd.DataFrame, column: str = "sender") -> CompanyBook:
@@ -309,5 +305,4 @@ def undo_last(case: CaseFile) -> events.Event:
     decisions = active_decisions(case)
     if not decisions:
         raise WorkbenchError("There is no company decision to undo.")
-    last = decisions[-1]
-    return _record(case, UNDO, {"event": last.id, "kind": last.kind})
+    return undo(case, decisions[-1].id)

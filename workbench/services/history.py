@@ -44,7 +44,8 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "company.split": lambda p: f"split off {_names(p)}",
     "company.renamed": lambda p: f"renamed {p.get('name')} to {p.get('display')}",
     "company.suggestion_rejected": lambda p: f"kept apart {_names(p)}",
-    "event.undone": lambda p: f"undid {p.get('kind')} {str(p.get('event'))[:12]}",
+    "event.undone": lambda p: ("redid " if p.get("kind") == "event.undone" else "undid ")
+    + str(p.get("summary") or f"{p.get('kind')} {str(p.get('event'))[:12]}"),
     "import": lambda p: f"import of {p.get('file')}: {p.get('imported')} imported, "
     f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected",
     "timeline.marker_added": lambda p: f"timeline marker {p.get('date')}: {p.get('label')}",
@@ -76,10 +77,12 @@ def history(
 ) -> list[dict[str, str]]:
     """Every change in clock order; with ``company``, only those naming it (or ``aliases``)."""
     wanted = {n.casefold() for n in (company, *aliases) if n}
+    log = events.read(case.conn)
+    undone = events.undone_ids(log)
     return [
         {"id": e.id, "time": hlc_time(e.hlc), "author": e.author, "kind": e.kind,
-         "summary": summarise(e.kind, e.payload)}
-        for e in events.read(case.conn)
+         "summary": summarise(e.kind, e.payload), "undone": e.id in undone}
+        for e in log
         if not wanted or _mentions(e.payload, wanted)
     ]
 

@@ -59,9 +59,10 @@ def _iso_date(value: str | None, what: str) -> str | None:
         raise WorkbenchError(f"{value!r} is not a date like 2024-06-10 ({what}).") from None
 
 
-def find_source(case: CaseFile, sha256: str) -> events.Event | None:
-    return next((e for e in events.read(case.conn, SOURCE) if e.payload.get("sha256") == sha256),
-                None)
+def find_source(case: CaseFile, sha256: str, *, undone_too: bool = False) -> events.Event | None:
+    """The source with these bytes still in force (or, with ``undone_too``, ever added)."""
+    log = events.read(case.conn, SOURCE) if undone_too else events.read_live(case.conn, SOURCE)
+    return next((e for e in log if e.payload.get("sha256") == sha256), None)
 
 
 def add_source(
@@ -133,7 +134,7 @@ def annotate(
 def notes(case: CaseFile) -> list[dict[str, Any]]:
     """The latest version of every note, by title, with its author and clock."""
     latest: dict[str, events.Event] = {}
-    for e in events.read(case.conn, NOTE):
+    for e in events.read_live(case.conn, NOTE):
         latest[str(e.payload["title"])] = e
     return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
             for _, e in sorted(latest.items())]
@@ -141,12 +142,12 @@ def notes(case: CaseFile) -> list[dict[str, Any]]:
 
 def sources(case: CaseFile) -> list[dict[str, Any]]:
     return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
-            for e in events.read(case.conn, SOURCE)]
+            for e in events.read_live(case.conn, SOURCE)]
 
 
 def annotations(case: CaseFile, company: str | None = None) -> list[dict[str, Any]]:
     return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
-            for e in events.read(case.conn, ANNOTATION)
+            for e in events.read_live(case.conn, ANNOTATION)
             if company is None or e.payload.get("company") == company]
 
 
@@ -178,7 +179,7 @@ def sync_folder_record(case: CaseFile, folder: Path) -> dict[str, int]:
         for path in sorted(sources_dir.iterdir()):
             if not path.is_file() or path.name.startswith("."):
                 continue
-            if find_source(case, files.sha256_of(path)) is None:
+            if find_source(case, files.sha256_of(path), undone_too=True) is None:
                 add_source(case, path, origin=f"sources/{path.name}")
                 added["sources"] += 1
     return added

@@ -106,7 +106,7 @@ def log_declined(
 
 
 def reply_records(case: CaseFile, today: date | None = None) -> list[rr.CompanyReplies]:
-    log = [e for e in events.read(case.conn) if e.kind in rr.KINDS]
+    log = events.read_live(case.conn, tuple(rr.KINDS))
     return rr.fold_replies(log, today or date.today())
 
 

@@ -59,16 +59,43 @@ def _put(conn: sqlite3.Connection, kind: str, ref: str, title: str, body: str) -
 
 
 def _latest_note(conn: sqlite3.Connection, title: str) -> events.Event | None:
-    versions = [e for e in events.read(conn, NOTE) if e.payload.get("title") == title]
+    versions = [e for e in events.read_live(conn, NOTE) if e.payload.get("title") == title]
     return versions[-1] if versions else None
+
+
+def _ref(e: events.Event) -> str:
+    if e.kind == NOTE:
+        return f"note:{e.payload.get('title')}"
+    if e.kind == SOURCE:
+        return f"source:{e.payload.get('sha256')}"
+    return f"annotation:{e.id}" if e.kind == ANNOTATION else f"event:{e.id}"
+
+
+def _index_undo(conn: sqlite3.Connection, undo: events.Event) -> None:
+    """After an undo (or a redo), index the changed event as it now stands."""
+    log = events.read(conn)
+    by_id = {e.id: e for e in log}
+    target = by_id.get(str(undo.payload.get("event")))
+    while target is not None and target.kind == events.UNDO:
+        target = by_id.get(str(target.payload.get("event")))
+    if target is None:
+        return
+    if target.kind != NOTE and target.id in events.undone_ids(log):
+        conn.execute("DELETE FROM search_index WHERE ref = ?", (_ref(target),))
+    else:
+        _index_event(conn, target)
 
 
 def _index_event(conn: sqlite3.Connection, e: events.Event) -> None:
     p = e.payload
-    if e.kind == NOTE:
+    if e.kind == events.UNDO:
+        _index_undo(conn, e)
+    elif e.kind == NOTE:
         latest = _latest_note(conn, str(p.get("title")))
-        if latest is not None:
-            _put(conn, "note", f"note:{latest.payload['title']}", str(latest.payload["title"]),
+        if latest is None:
+            conn.execute("DELETE FROM search_index WHERE ref = ?", (_ref(e),))
+        else:
+            _put(conn, "note", _ref(latest), str(latest.payload["title"]),
                  str(latest.payload.get("text", "")))
     elif e.kind == SOURCE:
         stored = files.find(conn, str(p.get("sha256")))
@@ -159,4 +186,4 @@ def search(case: CaseFile, text: str, limit: int = 50) -> list[Hit]:
         "FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
         (query, limit),
     ).fetchall()
-    return [Hit(k, r, t, s, round(-score, 6)) for k, r, t, s, score in rows]
+    return [Hit(k, r, t, " ".join(s.split()), round(-score, 6)) for k, r, t, s, score in rows]

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+UNDO = "event.undone"
+
 
 @dataclass(frozen=True)
 class Event:
@@ -87,3 +89,28 @@ def read(conn: sqlite3.Connection, kind: str | None = None) -> list[Event]:
         args = (kind,)
     rows = conn.execute(sql + " ORDER BY hlc, id", args).fetchall()
     return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+
+def undone_ids(log: list[Event]) -> set[str]:
+    """Ids of the events an undo cancels; an undo that is itself undone cancels nothing.
+
+    ``log`` must be in clock order. Walking it backwards, the latest word wins: undo, redo
+    (an undo of the undo), undo again...
+    """
+    undone: set[str] = set()
+    for e in reversed(log):
+        if e.kind == UNDO and e.id not in undone:
+            undone.add(str(e.payload.get("event")))
+    return undone
+
+
+def live(log: list[Event]) -> list[Event]:
+    """The events still in force: neither undone nor undos themselves."""
+    undone = undone_ids(log)
+    return [e for e in log if e.kind != UNDO and e.id not in undone]
+
+
+def read_live(conn: sqlite3.Connection, kinds: tuple[str, ...] | str | None = None) -> list[Event]:
+    """Events of ``kinds`` (all when None) that are still in force, in clock order."""
+    wanted = (kinds,) if isinstance(kinds, str) else kinds
+    return [e for e in live(read(conn)) if wanted is None or e.kind in wanted]

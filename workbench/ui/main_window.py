@@ -92,8 +92,8 @@ class MainWindow(QMainWindow):
         a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
         a[ActionId.CASE_CLOSE].triggered.connect(self.close_case)
         a[ActionId.APP_QUIT].triggered.connect(self.close)
-        a[ActionId.EDIT_UNDO].triggered.connect(lambda: self.history and self.history.undo())
-        a[ActionId.EDIT_REDO].triggered.connect(lambda: self.history and self.history.redo())
+        a[ActionId.EDIT_UNDO].triggered.connect(lambda: self._edit(undo=True))
+        a[ActionId.EDIT_REDO].triggered.connect(lambda: self._edit(undo=False))
         a[ActionId.VIEW_FIND].triggered.connect(
             lambda: self.shipments and self.shipments.focus_search()
         )
@@ -107,9 +107,27 @@ class MainWindow(QMainWindow):
         has_case = self.session is not None
         for action_id, spec in SPECS.items():
             self.actions[action_id].setEnabled(has_case or not spec.needs_case)
-        if self.history is not None:
-            self.actions[ActionId.EDIT_UNDO].setEnabled(self.history.can_undo)
-            self.actions[ActionId.EDIT_REDO].setEnabled(self.history.can_redo)
+        undo, redo = self.actions[ActionId.EDIT_UNDO], self.actions[ActionId.EDIT_REDO]
+        undo_label = self.session.undo_label if self.session else None
+        redo_label = self.session.redo_label if self.session else None
+        undo.setEnabled(undo_label is not None)
+        redo.setEnabled(redo_label is not None)
+        undo.setText(f"&Undo {undo_label}" if undo_label else "&Undo")
+        redo.setText(f"&Redo {redo_label}" if redo_label else "&Redo")
+
+    def _edit(self, *, undo: bool) -> None:
+        """Edit > Undo or Redo: the latest filter step or change to the record."""
+        if self.session is None:
+            return
+        label = self.session.undo_label if undo else self.session.redo_label
+        try:
+            self.session.undo() if undo else self.session.redo()
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        if label:
+            self.statusBar().showMessage(f"{'Undid' if undo else 'Redid'} {label}", 4000)
+        self.update_actions()
 
     # -- opening and closing cases --------------------------------------------------------------
 

@@ -17,8 +17,22 @@ from PySide6.QtCore import QObject, Signal
 from workbench.analysis.frame_view import FrameView
 from workbench.analysis.view_state import FILTER, FilterHistory, StateChange, ViewState
 from workbench.services import companies as companies_service
+from workbench.services import undo as undo_service
 from workbench.services.companies import CompanyBook, company_book
+from workbench.services.history import summarise
 from workbench.store.case import CaseFile
+from workbench.store.events import Event
+
+_LABEL_WIDTH = 40
+
+
+@dataclass
+class EditStep:
+    """One step of Edit > Undo: a filter change, or a change to the record (an event id)."""
+
+    label: str
+    event_id: str | None = None  # None for a filter step
+    undo_id: str | None = None  # the undo event, once undone
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,9 @@ class CaseSession(QObject):
         self.state = ViewState()
         # Subscribed before the session itself, so undo is ready when panels hear of a change.
         self.history = FilterHistory(self.state)
+        self.history.on_step = lambda: self._push(EditStep("filter change"))
+        self._past: list[EditStep] = []
+        self._future: list[EditStep] = []
         self.view = FrameView(frame)
         self._unsubscribe = self.state.subscribe(self._on_state_changed)
 
@@ -62,19 +79,82 @@ class CaseSession(QObject):
             self.view.set_filter(self.state.conditions, self.state.search)
         self.changed.emit(change)
 
-    def decide(self, decision: Callable[..., object], *args: object) -> None:
-        """Record a company decision (a function of ``services.companies``) and refold."""
+    # -- changing the record ------------------------------------------------------------------
+
+    def record(self, write: Callable[[CaseFile], Event], *, undoable: bool = True) -> Event:
+        """Run one write against the case file, refold the companies and announce it.
+
+        ``write`` records one event (through a service) and returns it; the step goes on the
+        window's undo stack unless ``undoable`` is False.
+        """
         case = CaseFile.open(self.summary.path)
         try:
-            book = self.companies or company_book(case, self.frame)
-            if decision in (companies_service.accept, companies_service.reject):
-                decision(case, book, *args)
-            else:
-                decision(case, *args)
+            event = write(case)
             self.companies = company_book(case, self.frame)
         finally:
             case.close()
-        self.state.companies_changed(source=self)
+        if undoable:
+            summary = summarise(event.kind, event.payload)
+            label = summary if len(summary) <= _LABEL_WIDTH else summary[:_LABEL_WIDTH - 1] + "…"
+            self._push(EditStep(label, event.id))
+        self.state.record_changed(source=self)
+        return event
+
+    def decide(self, decision: Callable[..., Event], *args: object) -> Event:
+        """Record a company decision (a function of ``services.companies``) and refold."""
+
+        def write(case: CaseFile) -> Event:
+            if decision in (companies_service.accept, companies_service.reject):
+                book = self.companies or company_book(case, self.frame)
+                return decision(case, book, *args)
+            return decision(case, *args)
+
+        return self.record(write)
+
+    def undo_change(self, event_id: str) -> Event:
+        """Undo any change of the record (one's own or a colleague's, from any day)."""
+        return self.record(lambda case: undo_service.undo(case, event_id))
+
+    # -- Edit > Undo and Redo -------------------------------------------------------------------
+
+    def _push(self, step: EditStep) -> None:
+        self._past.append(step)
+        self._future.clear()
+        if step.event_id is not None:
+            self.history.forget_redo()
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._past[-1].label if self._past else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._future[-1].label if self._future else None
+
+    def undo(self) -> None:
+        """Undo the latest step, a filter change or a change to the record."""
+        if not self._past:
+            return
+        step = self._past.pop()
+        if step.event_id is None:
+            self.history.undo()
+        else:
+            undone = self.record(lambda case: undo_service.undo(case, str(step.event_id)),
+                                 undoable=False)
+            step.undo_id = undone.id
+        self._future.append(step)
+
+    def redo(self) -> None:
+        """Redo the step undone last (for the record: an undo of the undo, also logged)."""
+        if not self._future:
+            return
+        step = self._future.pop()
+        if step.event_id is None:
+            self.history.redo()
+        else:
+            self.record(lambda case: undo_service.undo(case, str(step.undo_id)), undoable=False)
+            step.undo_id = None
+        self._past.append(step)
 
     def replace_frame(self, frame: pd.DataFrame) -> None:
         """New shipments (after an import): keep the filter, recompute everything."""

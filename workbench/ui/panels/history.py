@@ -6,20 +6,23 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.analysis.view_state import COMPANIES, DATA, StateChange
+from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
-from workbench.services.history import history
+from workbench.services.history import history, summarise
+from workbench.services.undo import NOT_UNDOABLE
 from workbench.store import events
 from workbench.store.case import CaseFile
 from workbench.ui.models.summary_model import Column, SummaryModel
@@ -31,7 +34,9 @@ COLUMNS = [
     Column("author", "Author"),
     Column("kind", "Kind"),
     Column("summary", "What changed"),
+    Column("state", ""),
 ]
+UNDONE_COLOUR = QColor("#8a8a8a")
 #: Milliseconds to wait after typing before the filters apply.
 DEBOUNCE_MS = 250
 
@@ -71,7 +76,8 @@ class HistoryPanel(Panel):
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.rows: list[dict[str, str]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []
         self.company = QLineEdit()
         self.company.setObjectName("history.company")
         self.company.setPlaceholderText("Company (part of a name)")
@@ -91,7 +97,9 @@ class HistoryPanel(Panel):
         self.company.returnPressed.connect(self.reload)
         self.search.returnPressed.connect(self.apply_search)
 
-        self.model = SummaryModel(COLUMNS, self)
+        self.model = SummaryModel(
+            COLUMNS, self, colour=lambda row: UNDONE_COLOUR if row["state"] else None
+        )
         self.table = QTableView()
         self.table.setObjectName("history.table")
         self.table.setModel(self.model)
@@ -99,6 +107,15 @@ class HistoryPanel(Panel):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
+        self.undo_button = QPushButton("Undo this change")
+        self.undo_button.setObjectName("history.undo")
+        self.undo_button.setToolTip("Undo the selected change (or redo it, if it is an undo); "
+                                    "the undo is recorded too")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_selected)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.message = QLabel()
+        self.message.setObjectName("history.message")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -109,14 +126,40 @@ class HistoryPanel(Panel):
         filters.addWidget(QLabel("Text"))
         filters.addWidget(self.search, 2)
         filters.addWidget(self.count)
+        filters.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
         self.reload()
 
+    def selected_row(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) != 1:
+            return None
+        return self.shown[rows[0].row()]
+
+    def _on_selection(self) -> None:
+        row = self.selected_row()
+        self.undo_button.setEnabled(
+            row is not None and not row["undone"] and row["kind"] not in NOT_UNDOABLE
+        )
+
+    def undo_selected(self) -> None:
+        """Undo the selected change through the session (so Edit > Undo can take it back)."""
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            done = self.session.undo_change(row["id"])
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Recorded: {summarise(done.kind, done.payload)}.")
+
     def refresh(self, change: StateChange) -> None:
-        if DATA in change or COMPANIES in change:
+        if RECORD in change:
             self.reload()
 
     def reload(self) -> None:
@@ -144,8 +187,10 @@ class HistoryPanel(Panel):
         self._search_timer.stop()
         words = self.search.text().casefold().split()
         shown = [r for r in self.rows if all(w in r["summary"].casefold() for w in words)]
+        self.shown = shown
         frame = pd.DataFrame(
-            [{**r, "time": _shown_time(r["time"])} for r in shown],
+            [{**r, "time": _shown_time(r["time"]), "state": "undone" if r["undone"] else ""}
+             for r in shown],
             columns=[c.key for c in COLUMNS],
         )
         self.model.set_frame(frame)

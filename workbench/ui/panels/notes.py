@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.analysis.view_state import COMPANIES, DATA, StateChange
+from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
 from workbench.ingest.documents import extract_text
 from workbench.services.notes import notes, save_note, sources
@@ -140,7 +140,7 @@ class NotesPanel(Panel):
     # -- showing ------------------------------------------------------------------------------
 
     def refresh(self, change: StateChange) -> None:
-        if change.source is not self and (DATA in change or COMPANIES in change):
+        if RECORD in change:
             self.reload()
 
     def reload(self) -> None:
@@ -278,20 +278,12 @@ class NotesPanel(Panel):
         if self._source is not None:
             return
         title = " ".join(self.title.text().split())
+        text, confidential = self.editor.toPlainText(), self.confidential.isChecked()
         try:
-            case = CaseFile.open(self.session.summary.path)
+            self.session.record(
+                lambda case: save_note(case, title, text, confidential=confidential))
         except WorkbenchError as exc:
             self.message.setText(str(exc))
             return
-        try:
-            save_note(case, title, self.editor.toPlainText(),
-                      confidential=self.confidential.isChecked())
-        except WorkbenchError as exc:
-            self.message.setText(str(exc))
-            return
-        finally:
-            case.close()
-        self.reload()
         self.choose("note", title)
         self.message.setText(f"Saved '{title}'.")
-        self.session.state.companies_changed(source=self)

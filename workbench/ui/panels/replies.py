@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.analysis import replies as rr
-from workbench.analysis.view_state import COMPANIES, DATA, StateChange
+from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services import replies as service
-from workbench.services.companies import company_book
 from workbench.store.case import CaseFile
+from workbench.store.events import Event
 from workbench.ui.models.summary_model import Column, SummaryModel
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -211,7 +211,7 @@ class RepliesPanel(Panel):
     # -- showing ------------------------------------------------------------------------------
 
     def refresh(self, change: StateChange) -> None:
-        if change.source is not self and (DATA in change or COMPANIES in change):
+        if RECORD in change:
             self.reload()
 
     def reload(self) -> None:
@@ -275,31 +275,23 @@ class RepliesPanel(Panel):
             "date": self.date.date().toString("yyyy-MM-dd"),
         }
         who, text = self.who.text().strip() or None, self.text.text().strip()
-        try:
-            case = CaseFile.open(self.session.summary.path)
-        except WorkbenchError as exc:
-            self.message.setText(str(exc))
-            return
-        try:
+        def write(case: CaseFile) -> Event:
             if kind == "request":
-                service.log_request(
+                return service.log_request(
                     case, company, **common, to=who, questions=text or None,
                     deadline=self.deadline.date().toString("yyyy-MM-dd"),
                 )
-            elif kind == "attempt":
-                service.log_attempt(case, company, **common, outcome=text, to=who)
-            elif kind == "reply":
-                service.log_response(case, company, **common, text=text, who=who)
-            else:
-                service.log_declined(case, company, **common, who=who, text=text or None)
-            self.session.companies = company_book(case, self.session.frame)
+            if kind == "attempt":
+                return service.log_attempt(case, company, **common, outcome=text, to=who)
+            if kind == "reply":
+                return service.log_response(case, company, **common, text=text, who=who)
+            return service.log_declined(case, company, **common, who=who, text=text or None)
+
+        try:
+            self.session.record(write)
         except WorkbenchError as exc:
             self.message.setText(str(exc))
             return
-        finally:
-            case.close()
         self.message.setText(f"Recorded the {kind} for {company}.")
         self.text.clear()
-        self.reload()
         self.select(company)
-        self.session.state.companies_changed(source=self)
