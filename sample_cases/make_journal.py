@@ -58,6 +58,39 @@ def attempt(company: str, day: str, channel: str, to: str, outcome: str,
     return "reply.attempt", payload
 
 
+def annotation(day: str, text: str, *, company: str | None = None,
+               where: list[dict[str, Any]] | None = None,
+               tags: tuple[str, ...] = ()) -> tuple[str, dict, str]:
+    """An annotation as ``workbench annotate`` records it, logged on ``day``."""
+    payload = {"text": text, "company": company, "where": where or [], "tags": sorted(tags)}
+    return "annotation.added", payload, day
+
+
+def between(column: str, start: str, end: str) -> dict[str, Any]:
+    return {"column": column, "op": "between", "value": [start, end]}
+
+
+def annotations() -> list[tuple[str, dict, str]]:
+    """The reporters' annotations: on companies, a date range and a selection of shipments."""
+    since_invasion = between("date", "2022-02-24", "2023-12-31")
+    return [
+        annotation("2024-05-20", "Shipments carried on in the weeks right after the invasion; "
+                   "check the March 2022 declarations one by one.",
+                   where=[between("date", "2022-02-24", "2022-03-31")], tags=("timeline",)),
+        annotation("2024-05-21", "South Korean-made parts after the invasion: the fourth figure "
+                   "of the draft.", where=[since_invasion,
+                                           {"column": "origin_country", "op": "=",
+                                            "value": "KR"}],
+                   tags=("key figure",)),
+        annotation("2024-05-22", "Listed office in Mong Kok; the company registry shows a "
+                   "secretarial firm's address. Possible front.", company=RAIN,
+                   tags=("follow up", "shell company")),
+        annotation("2024-06-10", "The written statement says no contract since 2021, but the "
+                   "records show shipments through 2023. Put the dates to them.",
+                   company=KYUNGKI, tags=("contradiction", "follow up")),
+    ]
+
+
 def plan() -> list[tuple[str, dict]]:
     """Every contact in the order the reporter logged it (ids of Kyungki's answers filled later)."""
     follow = "follow-up email"
@@ -120,14 +153,16 @@ def build() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     minute_of: dict[str, int] = {}
     ids: dict[str, str] = {}
-    for kind, payload in plan():
-        day = payload["date"]
+    entries: list[tuple[str, dict, str]] = [(k, p, p["date"]) for k, p in plan()]
+    entries += annotations()
+    entries.sort(key=lambda entry: entry[2])  # stable: same-day entries keep their order
+    for kind, payload, day in entries:
         minute_of[day] = minute_of.get(day, -1) + 1
         if payload.get("contradicts") == "<phone answer>":
             payload["contradicts"] = ids["phone answer"]
         if payload.get("refers_to") == "<statement>":
             payload["refers_to"] = ids["statement"]
-        author = CORRESPONDENT if payload["channel"] == "visit" else REPORTER
+        author = CORRESPONDENT if payload.get("channel") == "visit" else REPORTER
         hlc = hlc_for(day, minute_of[day])
         eid = event_id(hlc, author, REPLICA, kind, payload)
         if kind == "reply.response" and payload["company"] == KYUNGKI:

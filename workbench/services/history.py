@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from workbench.analysis.filters import Condition
 from workbench.store import events
 from workbench.store.case import CaseFile
 
@@ -28,7 +29,7 @@ def _clip(text: object, width: int = 120) -> str:
 
 def _annotation(p: dict[str, Any]) -> str:
     about = p.get("company") or "; ".join(
-        f"{c.get('column')} {c.get('op')} {c.get('value')}" for c in p.get("where", [])
+        Condition.from_json(c).describe() for c in p.get("where", [])
     )
     tags = f" [{', '.join(p['tags'])}]" if p.get("tags") else ""
     return f"annotation on {about}: '{_clip(p.get('text'))}'{tags}"
