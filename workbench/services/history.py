@@ -35,10 +35,29 @@ def _annotation(p: dict[str, Any]) -> str:
     return f"annotation on {about}: '{_clip(p.get('text'))}'{tags}"
 
 
+def _reply(verb: str) -> Callable[[dict[str, Any]], str]:
+    def summary(p: dict[str, Any]) -> str:
+        extra = [f"by {p.get('channel')} on {p.get('date')}"]
+        if p.get("deadline"):
+            extra.append(f"deadline {p.get('extension_until') or p['deadline']}")
+        if p.get("outcome"):
+            extra.append(str(p["outcome"]))
+        text = p.get("text") or p.get("questions")
+        quoted = f": '{_clip(text)}'" if text else ""
+        return f"{verb} {p.get('company')} ({', '.join(extra)}){quoted}"
+
+    return summary
+
+
 _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "reply.request": _reply("asked"),
+    "reply.attempt": _reply("tried to reach"),
+    "reply.response": _reply("reply from"),
+    "reply.declined": _reply("declined to comment:"),
     "note.saved": lambda p: f"note '{p.get('title')}' saved"
     + (" (confidential)" if p.get("confidential") else ""),
     "source.added": lambda p: f"source '{p.get('title')}' added ({p.get('name')})"
+    + "".join(f"; {Condition.from_json(c).describe()}" for c in p.get("where") or ())
     + (" (confidential)" if p.get("confidential") else ""),
     "annotation.added": _annotation,
     "company.merged": lambda p: f"merged {_names(p)}",
