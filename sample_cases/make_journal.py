@@ -91,6 +91,47 @@ def annotations() -> list[tuple[str, dict, str]]:
     ]
 
 
+#: The story's four figures as the published text states them: (name, conditions, stated, sentence).
+FIGURES = (
+    ("Total imports 2018-2023", [between("date", "2018-01-01", "2023-12-31")],
+     "at least $34 million",
+     "Aurus imported equipment and components worth at least $34 million between 2018 and "
+     "2023."),
+    ("Produced in South Korea", [{"column": "origin_country", "op": "=", "value": "KR"}],
+     "almost $15.5 million", "Almost $15.5 million of it came from South Korea."),
+    ("Imported since the invasion", [{"column": "date", "op": ">=", "value": "2022-02-24"}],
+     "almost $16 million",
+     "Goods worth almost $16 million were imported after February 2022."),
+    ("South Korean-produced since the invasion",
+     [{"column": "date", "op": ">=", "value": "2022-02-24"},
+      {"column": "origin_country", "op": "=", "value": "KR"}],
+     "$5 million", "... including $5 million produced in South Korea."),
+)
+
+
+def figures() -> list[tuple[str, dict, str]]:
+    """The figures with the values they had when saved, computed from the sample's own rows."""
+    import shutil
+    import tempfile
+
+    from workbench.analysis.filters import Condition
+    from workbench.services.cases import load_shipments, open_case
+    from workbench.services.figures import figure_payload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "aurus"
+        shutil.copytree(OUT.parent, folder, ignore=shutil.ignore_patterns("journal.jsonl"))
+        case, _ = open_case(folder)
+        try:
+            frame = load_shipments(case)
+            return [("figure.saved",
+                     figure_payload(case, frame, name, [Condition.from_json(c) for c in where],
+                                    stated=stated, sentence=sentence), "2024-06-14")
+                    for name, where, stated, sentence in FIGURES]
+        finally:
+            case.close()
+
+
 def plan() -> list[tuple[str, dict]]:
     """Every contact in the order the reporter logged it (ids of Kyungki's answers filled later)."""
     follow = "follow-up email"
@@ -154,7 +195,7 @@ def build() -> list[dict[str, Any]]:
     minute_of: dict[str, int] = {}
     ids: dict[str, str] = {}
     entries: list[tuple[str, dict, str]] = [(k, p, p["date"]) for k, p in plan()]
-    entries += annotations()
+    entries += annotations() + figures()
     entries.sort(key=lambda entry: entry[2])  # stable: same-day entries keep their order
     for kind, payload, day in entries:
         minute_of[day] = minute_of.get(day, -1) + 1
@@ -175,7 +216,6 @@ def build() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
     from workbench.store.events import canonical_json
 
     lines = [canonical_json(row) for row in build()]
@@ -184,4 +224,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

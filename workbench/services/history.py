@@ -68,6 +68,9 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     + str(p.get("summary") or f"{p.get('kind')} {str(p.get('event'))[:12]}"),
     "import": lambda p: f"import of {p.get('file')}: {p.get('imported')} imported, "
     f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected",
+    "figure.saved": lambda p: f"figure '{p.get('name')}' saved: {p.get('value'):,.2f} "
+    f"in {p.get('rows')} rows" + (f", stated '{p['stated']}'" if p.get("stated") else ""),
+    "figure.removed": lambda p: f"figure '{p.get('name')}' removed",
     "timeline.marker_added": lambda p: f"timeline marker {p.get('date')}: {p.get('label')}",
     "sanctions.screened": lambda p: f"screened against {p.get('list')}: "
     f"{len(p.get('hits', []))} hits",
