@@ -29,6 +29,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_source(args: argparse.Namespace) -> int:
+    from workbench.analysis.filters import parse_where
     from workbench.services.cases import open_case
     from workbench.services.history import event_json
     from workbench.services.notes import add_source
@@ -36,10 +37,11 @@ def cmd_source(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{path.name or path} does not exist or is not a file.")
+    where = [parse_where(w).as_json() for w in args.where]
     case, _ = open_case(Path(args.case), on_import=progress)
     try:
         done = add_source(case, path, title=args.title, confidential=args.confidential,
-                          companies=args.company, obtained_by=args.obtained_by,
+                          companies=args.company, where=where, obtained_by=args.obtained_by,
                           obtained_on=args.obtained_on, reliability=args.reliability)
     finally:
         case.close()
@@ -140,6 +142,8 @@ def _add_record_commands(sub: argparse._SubParsersAction[Parser]) -> None:
                    help="protects the identity of a human source")
     p.add_argument("--company", action="append", default=[], metavar="NAME",
                    help="a company the source is about (repeatable)")
+    p.add_argument("--where", action="append", default=[], metavar="C",
+                   help="a filter condition on the shipments the source is about (repeatable)")
     p.add_argument("--obtained-by", metavar="WHO")
     p.add_argument("--obtained-on", metavar="DATE", help="ISO date")
     p.add_argument("--reliability", metavar="GRADE")

@@ -72,13 +72,19 @@ def add_source(
     title: str | None = None,
     confidential: bool = False,
     companies: Sequence[str] = (),
+    where: Sequence[dict[str, Any]] = (),
     obtained_by: str | None = None,
     obtained_on: str | None = None,
     reliability: str | None = None,
     origin: str | None = None,
 ) -> events.Event:
-    """Keep a source file inside the case, with its metadata, and index its text."""
+    """Keep a source file inside the case, with its metadata, and index its text.
+
+    ``companies`` and ``where`` (filter conditions as JSON, all of which a shipment meets) say
+    which companies and which shipments the source is about.
+    """
     path = Path(path)
+    conditions = [Condition.from_json(dict(c)).as_json() for c in where]
     if not path.is_file():
         raise WorkbenchError(f"{path.name or path} does not exist or is not a file.")
     sha = files.sha256_of(path)
@@ -93,6 +99,7 @@ def add_source(
         "size": path.stat().st_size,
         "confidential": bool(confidential),
         "companies": sorted({c.strip() for c in companies if c.strip()}),
+        "where": conditions,
         "obtained_by": obtained_by,
         "obtained_on": _iso_date(obtained_on, "date obtained"),
         "reliability": reliability,
