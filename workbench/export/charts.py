@@ -31,6 +31,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8
 OTHER_COLOUR = "#B5B5B5"
 MARKER_COLOUR = "#555555"
 KEY_COLOUR = "#111111"
+ANNOTATION_COLOUR = "#7A3E9D"  # the analyst's annotations, apart from the case's events
 TEXT_COLOUR = "#333333"
 DIMMED_ALPHA = 0.3
 
@@ -43,6 +44,8 @@ _LABEL_LINES = 4
 _STRIP_SHARE = 0.3  # of the figure's height, at most, for the event labels if they can be cut
 _LEGEND_CHARS = 28
 _ROW_LIMIT = 24  # rows of marker labels
+_ANNOTATION_ROWS = 4  # rows of annotation brackets inside the axes, from the top
+_ANNOTATION_CHARS = 32
 
 Precision = Literal["year", "month", "day"]
 
@@ -139,6 +142,9 @@ class _Timeline:
     overlays: list[Artist]  # static, but drawn above the bars: the event lines
 
 
+#: An annotation's dated span on the timeline: first day, last day (None: open) and its label.
+AnnotationSpan = tuple[pd.Timestamp | None, pd.Timestamp | None, str]
+
 _timelines: weakref.WeakKeyDictionary[Figure, _Timeline] = weakref.WeakKeyDictionary()
 
 
@@ -202,6 +208,7 @@ def timeline_figure(
     legend_title: str = "",
     currency: str = "$",
     colours: Mapping[str, str] | None = None,
+    annotations: Iterable[AnnotationSpan] = (),
 ) -> Figure:
     """Stacked bars per period of ``series`` (from :func:`timeline_series`) with dated events.
 
@@ -211,6 +218,8 @@ def timeline_figure(
     ``key_date`` is drawn heavier; ``highlight`` (first and last day) dims the bars outside it.
     ``colours`` fixes a colour per column name (so a country keeps its colour whatever the
     filter); other columns take the unused palette colours in order, ``Other`` is grey.
+    ``annotations`` are ``(first day, last day, label)`` (a side may be None: open) drawn as
+    brackets at the top of the axes over a faint band, in a colour of their own.
     ``subtitle`` goes under the title, ``note`` (sources, caveats) under the chart. Drawing
     into an existing ``figure`` reuses its axes. The bars' geometry is available afterwards
     from :func:`bar_geometry`.
@@ -234,8 +243,9 @@ def timeline_figure(
     x0, x1 = _x_range(entries, cover, starts, ends)
     names = [str(c) for c in series.columns]
     margins = _margins([*names, legend_title], value_label)
+    spans = tuple(annotations)
     layout = (tuple(fig.get_size_inches()), fig.dpi, x0, x1, tuple(entries), cover, title,
-              subtitle, note, value_label, currency, tuple(margins.items()))
+              subtitle, note, value_label, currency, tuple(margins.items()), spans)
 
     drawn = _timelines.get(fig)
     if drawn is not None and drawn.layout == layout and fig.axes:
@@ -249,6 +259,7 @@ def timeline_figure(
         ax = _static_parts(fig, layout_args=(x0, x1, entries, cover, margins),
                            texts=(title, subtitle, note), value_label=value_label,
                            currency=currency)
+        _draw_annotations(ax, spans, x0, x1)
         overlays = [a for a in ax.get_children() if a.get_gid() in _OVERLAY_GIDS]
 
     colour_list = _colours(names, colours or {})
@@ -298,7 +309,8 @@ def save_figure(figure: Figure, path: str | Path) -> Path:
 # -- parts of the timeline --------------------------------------------------------------------
 
 
-_OVERLAY_GIDS = frozenset({"marker", "marker-edge", "marker-month"})
+_OVERLAY_GIDS = frozenset({"marker", "marker-edge", "marker-month", "annotation",
+                           "annotation-label"})
 
 
 def _static_parts(
@@ -574,6 +586,50 @@ def _draw_markers(ax: Axes, labels: list[_Label]) -> None:
             fontweight="bold" if is_key else "normal", color=colour, linespacing=1.1,
             zorder=6, annotation_clip=False, gid="marker-label",
         )
+
+
+def _draw_annotations(
+    ax: Axes, spans: tuple[AnnotationSpan, ...], x0: float, x1: float
+) -> None:
+    """Each dated annotation as a faint band and a bracket at the top of the axes, labelled
+    under it; one that would meet another's bracket or label goes a row lower (at most a few
+    rows, then the row that frees first is shared)."""
+    trans = ax.get_xaxis_transform()
+    width_in, height_in = ax.figure.get_size_inches()
+    box = ax.get_position()
+    points_high = max(box.height * height_in * 72, 1.0)
+    days_per_point = (x1 - x0) / max(box.width * width_in * 72, 1.0)
+    row_points = _FONT * _LINE_HEIGHT + 5
+    placed = []
+    for first, last, label in spans:
+        a = float(mdates.date2num(first)) if first is not None else x0
+        b = float(mdates.date2num(last + pd.Timedelta(days=1))) if last is not None else x1
+        a, b = max(a, x0), min(b, x1)
+        if b > a:
+            placed.append((a, b, _shorten(label, _ANNOTATION_CHARS)))
+    rows_end: list[float] = []
+    for a, b, label in sorted(placed, key=lambda p: p[0]):
+        reach = max(b, a + (len(label) * _CHAR_WIDTH * (_FONT - 1) + 6) * days_per_point)
+        row = next((r for r, end in enumerate(rows_end) if end <= a), len(rows_end))
+        if row >= _ANNOTATION_ROWS:
+            row = min(range(_ANNOTATION_ROWS), key=lambda r: rows_end[r])
+        if row < len(rows_end):
+            rows_end[row] = max(rows_end[row], reach)
+        else:
+            rows_end.append(reach)
+        y = 1 - (2 + row * row_points) / points_high
+        tick = 4 / points_high
+        ax.axvspan(a, b, color=ANNOTATION_COLOUR, alpha=0.05, lw=0, zorder=0.5,
+                   gid="annotation-span")
+        ax.plot([a, a, b, b], [y - tick, y, y, y - tick], transform=trans,
+                color=ANNOTATION_COLOUR, lw=1.2, solid_joinstyle="miter", zorder=4,
+                gid="annotation")
+        ax.annotate(label, xy=(a, y), xycoords=trans, xytext=(3, -1.5),
+                    textcoords="offset points", ha="left", va="top", fontsize=_FONT - 1,
+                    color=ANNOTATION_COLOUR, zorder=4, annotation_clip=False,
+                    gid="annotation-label",
+                    bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none",
+                          "pad": 0.5})
 
 
 def _wrap(text: str, chars: int, most_lines: int) -> list[str]:

@@ -21,12 +21,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
     Qt,
 )
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
 from workbench.analysis.view_state import DATA, FILTER, StateChange
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import country_label
+from workbench.ui.annotation_layer import layer_of
 from workbench.ui.session import CaseSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -151,6 +154,32 @@ def _prepare(name: str, series: pd.Series) -> _Cells:
     return _Cells(text, long_text_tip)
 
 
+ANNOTATION_COLOUR = QColor("#7A3E9D")
+#: Annotation texts listed in a marked row's tooltip.
+_TOOLTIP_ANNOTATIONS = 8
+
+
+@lru_cache(maxsize=16)
+def annotation_badge(count: int) -> QPixmap:
+    """A small purple badge with the number of annotations on a row (9+ beyond nine)."""
+    pixmap = QPixmap(18, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ANNOTATION_COLOUR)
+    painter.drawRoundedRect(QRectF(0.5, 0.5, 17, 13), 4, 4)
+    font = QFont()
+    font.setPixelSize(10)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(QRectF(0, 0, 18, 14), Qt.AlignmentFlag.AlignCenter,
+                     str(count) if count < 10 else "9+")
+    painter.end()
+    return pixmap
+
+
 def _text_reader(series: pd.Series) -> Callable[[int], str]:
     """Text cells by position: straight from Arrow for string columns (no copy)."""
     if isinstance(series.dtype, pd.StringDtype):
@@ -176,6 +205,8 @@ class ShipmentsModel(QAbstractTableModel):
     """
 
     COLUMN_ROLE = Qt.ItemDataRole.UserRole  # on horizontal headers: the column's name
+    #: On cells: how many annotations cover the row (any column).
+    ANNOTATIONS_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, session: CaseSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +215,11 @@ class ShipmentsModel(QAbstractTableModel):
         self._rows: np.ndarray = session.view.rows
         self._cells: dict[int, _Cells] = {}
         self._inverse: np.ndarray | None = None  # frame position -> view row, -1 if hidden
+        self.annotations = layer_of(session)
+        self._drawn = self.annotations.generation
+        self._counts: np.ndarray = self.annotations.counts()  # per frame position
+        #: The column whose cells carry the annotation badge (the panel sets the first shown).
+        self.marker_section = 0
         session.changed.connect(self._on_session_changed)
 
     # -- the rows -----------------------------------------------------------------------------
@@ -227,8 +263,42 @@ class ShipmentsModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_session_changed(self, change: StateChange) -> None:
+        generation = self.annotations.sync(change)
+        if generation != self._drawn or DATA in change:
+            self._drawn = generation
+            self._counts = self.annotations.counts()
+            if not (DATA in change or FILTER in change):
+                self._marks_changed(self.marker_section)
         if DATA in change or FILTER in change:
             self.reload(data=DATA in change)
+
+    # -- annotation markers --------------------------------------------------------------------
+
+    def annotation_count(self, view_row: int) -> int:
+        """How many annotations cover the shipment shown in ``view_row``."""
+        return int(self._counts[self._rows[view_row]])
+
+    def set_marker_section(self, section: int) -> None:
+        """Carry the badges in column ``section`` (the first one shown)."""
+        if section == self.marker_section:
+            return
+        old, self.marker_section = self.marker_section, section
+        self._marks_changed(old)
+        self._marks_changed(section)
+
+    def _marks_changed(self, section: int) -> None:
+        if len(self._rows) and 0 <= section < len(self.columns):
+            roles = [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+            self.dataChanged.emit(self.index(0, section),
+                                  self.index(len(self._rows) - 1, section), roles)
+
+    def _annotation_tooltip(self, position: int) -> str:
+        found = self.annotations.covering(position)
+        lines = [f"• {' '.join(str(e.get('text', '')).split())}"
+                 for e in found[:_TOOLTIP_ANNOTATIONS]]
+        if len(found) > _TOOLTIP_ANNOTATIONS:
+            lines.append(f"… and {len(found) - _TOOLTIP_ANNOTATIONS} more")
+        return f"{len(found)} annotation{'s' if len(found) != 1 else ''}:\n" + "\n".join(lines)
 
     # -- Qt's model interface ----------------------------------------------------------------
 
@@ -249,10 +319,22 @@ class ShipmentsModel(QAbstractTableModel):
             column = index.column()
             cells = self._cells.get(column) or self._column_cells(column)
             return _RIGHT if cells.numeric else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if index.column() != self.marker_section:
+                return None
+            count = int(self._counts[self._rows[index.row()]])
+            return annotation_badge(count) if count else None
         if role == Qt.ItemDataRole.ToolTipRole:
             column = index.column()
+            position = self._rows[index.row()]
             cells = self._cells.get(column) or self._column_cells(column)
-            return cells.tooltip(self._rows[index.row()]) if cells.tooltip else None
+            tip = cells.tooltip(position) if cells.tooltip else None
+            if column == self.marker_section and self._counts[position]:
+                marks = self._annotation_tooltip(int(position))
+                return f"{tip}\n\n{marks}" if tip else marks
+            return tip
+        if role == self.ANNOTATIONS_ROLE:
+            return int(self._counts[self._rows[index.row()]])
         return None
 
     def _column_cells(self, column: int) -> _Cells:

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.filters import Condition
 from workbench.analysis.profile import Profile, company_profile, label
-from workbench.analysis.view_state import COMPANIES, DATA, FILTER, StateChange
+from workbench.analysis.view_state import COMPANIES, DATA, FILTER, RECORD, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services import companies as decisions
 from workbench.services.companies import Company
+from workbench.ui.annotation_layer import layer_of, shown_time, tags_text
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.suppliers import KEY as SUPPLIER_KEY
 from workbench.ui.session import CaseSession
@@ -133,6 +134,11 @@ class ProfilePanel(Panel):
         self.countries.setWordWrap(True)
         self.goods = _table(["HS code", "Description", "Value", "Rows"], "profile.goods")
         self.sparkline = Sparkline()
+        self.annotations = layer_of(session)
+        self.notes = _table(["Annotation", "Tags", "Author", "Date"], "profile.annotations")
+        self.notes.setWordWrap(True)
+        self.notes.horizontalHeader().setStretchLastSection(False)
+        self.notes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.suggestions = QVBoxLayout()
         self.message = QLabel()
         self.message.setObjectName("profile.message")
@@ -156,6 +162,8 @@ class ProfilePanel(Panel):
         layout.addWidget(self.countries)
         layout.addWidget(QLabel("<b>Goods</b> (largest first)"))
         layout.addWidget(self.goods)
+        layout.addWidget(QLabel("<b>Annotations</b>"))
+        layout.addWidget(self.notes)
         layout.addWidget(QLabel("<b>Suggested spellings</b>"))
         layout.addLayout(self.suggestions)
         layout.addWidget(self.undo_button)
@@ -175,7 +183,8 @@ class ProfilePanel(Panel):
     # -- which company ------------------------------------------------------------------------
 
     def refresh(self, change: StateChange) -> None:
-        if FILTER in change or DATA in change or COMPANIES in change:
+        self.annotations.sync(change)
+        if FILTER in change or DATA in change or COMPANIES in change or RECORD in change:
             self._show_company(self._chosen_company())
 
     def _chosen_company(self) -> Company | None:
@@ -243,6 +252,12 @@ class ProfilePanel(Panel):
             for r in profile.goods.itertuples()
         ], frozenset({2, 3}))
         self.sparkline.set_series(profile.monthly, profile.key_date)
+        notes = self.annotations.of_company(company)[::-1]
+        _fill(self.notes, [
+            [" ".join(str(e.get("text", "")).split()), tags_text(e), str(e.get("author", "")),
+             shown_time(str(e.get("hlc", "")))[:10]]
+            for e in notes
+        ])
         self._show_suggestions(company)
 
     def _show_suggestions(self, company: Company) -> None:

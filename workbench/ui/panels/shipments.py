@@ -45,7 +45,7 @@ DEFAULT_COLUMNS = (
     "hs_code", "description", "net_kg", "stat_value_usd", "source_file",
 )
 _WIDTHS = {
-    "date": 90, "declaration_no": 190, "item_no": 90, "sender": 230, "receiver": 200,
+    "date": 112, "declaration_no": 190, "item_no": 90, "sender": 230, "receiver": 200,
     "origin_country": 105, "trading_country": 110, "departure_country": 125,
     "destination_country": 130, "sender_country": 110, "hs_code": 95, "description": 380,
     "net_kg": 110, "gross_kg": 110, "stat_value_usd": 160, "invoice_value": 120,
@@ -322,6 +322,7 @@ class ShipmentsPanel(Panel):
             lambda pos: self.columns_menu.exec(header.mapToGlobal(pos))
         )
         header.setSortIndicatorClearable(True)
+        header.sectionMoved.connect(lambda *_args: self._update_marker_section())
         view = self.session.view
         header.setSortIndicator(
             self.model.section(view.sort_column) if view.sort_column else -1,
@@ -362,6 +363,16 @@ class ShipmentsPanel(Panel):
     def _apply_hidden(self) -> None:
         for section, name in enumerate(self.model.columns):
             self.table.setColumnHidden(section, name in self._hidden)
+        self._update_marker_section()
+
+    def _update_marker_section(self) -> None:
+        """Annotation badges go in the first column shown, wherever it came from."""
+        header = self.table.horizontalHeader()
+        for visual in range(header.count()):
+            section = header.logicalIndex(visual)
+            if not header.isSectionHidden(section):
+                self.model.set_marker_section(section)
+                return
 
     def set_column_visible(self, name: str, visible: bool) -> None:
         """Show or hide a column of the table (the chooser's menu follows)."""
@@ -372,6 +383,7 @@ class ShipmentsPanel(Panel):
         section = self.model.section(name)
         if section >= 0:
             self.table.setColumnHidden(section, not visible)
+            self._update_marker_section()
         for action in self.columns_menu.actions():
             if action.data() == name and action.isChecked() != visible:
                 action.setChecked(visible)

@@ -56,6 +56,7 @@ from workbench.export.charts import (
     timeline_figure,
 )
 from workbench.ingest.countries import country_label
+from workbench.ui.annotation_layer import layer_of
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
 
@@ -79,6 +80,8 @@ class TimelinePanel(Panel):
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
+        self.annotations = layer_of(session)
+        self._annotations_drawn = self.annotations.generation
         self.figure = Figure(figsize=(9, 3), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setObjectName("timeline.canvas")
@@ -148,7 +151,8 @@ class TimelinePanel(Panel):
         return self.session.state.keyed_conditions.get(CONDITION_KEY)
 
     def refresh(self, change: StateChange) -> None:
-        if DATA in change or FILTER in change:
+        generation = self.annotations.sync(change)
+        if DATA in change or FILTER in change or generation != self._annotations_drawn:
             self.redraw()
 
     def redraw(self) -> None:
@@ -196,6 +200,7 @@ class TimelinePanel(Panel):
         coverage = (summary.coverage_start, summary.coverage_end)
         if figure is None:
             self._drop_drag()
+            self._annotations_drawn = self.annotations.generation
         result = timeline_figure(
             self._series, markers=summary.markers,
             coverage=coverage if any(coverage) else None, key_date=summary.key_date,
@@ -203,6 +208,8 @@ class TimelinePanel(Panel):
             figure=figure or self.figure,
             highlight=condition_span(self.time_condition), currency=currency,
             legend_title=self.stack_box.currentText(), colours=self._fixed_colours(),
+            # The analyst's annotations are shown on screen, never in an image for the desk.
+            annotations=self.annotations.spans() if figure is None else (),
         )
         if figure is None:
             for artist in bar_artists(self.figure):
@@ -390,6 +397,8 @@ class TimelinePanel(Panel):
                 text = self._bar_text(hit, *geometry.span(hit))
         if not text and event.inaxes is not None:
             text = self._marker_text(event.x)
+        if not text and event.inaxes is not None and x is not None:
+            text = self._annotation_text(float(x))
         if text != self.canvas.toolTip():
             self.canvas.setToolTip(text)
 
@@ -408,6 +417,13 @@ class TimelinePanel(Panel):
                          "month": " (date known to the month)"}.get(mark.precision, "")
                 return f"{mark.date_text}: {mark.label}{known}"
         return ""
+
+    def _annotation_text(self, x: float) -> str:
+        """The texts of the dated annotations whose span holds ``x`` (a date number)."""
+        day = _timestamp(x).normalize()
+        found = [text for first, last, text in self.annotations.spans()
+                 if (first is None or first <= day) and (last is None or day <= last)]
+        return "\n".join(f"Annotation: {t}" for t in found)
 
     def _bar_text(self, i: int, first: pd.Timestamp, last: pd.Timestamp) -> str:
         assert self._series is not None
