@@ -12,11 +12,12 @@ from workbench.analysis.filters import Condition, FilterError
 @pytest.mark.parametrize(("text", "qualifier", "low", "high"), [
     ("at least $34 million", "above", 34e6, 37.4e6),
     ("Almost $15.5 million", "below", 14.725e6, 15.5e6),
-    ("almost $16 million", "below", 15e6, 16e6),
+    ("almost $16 million", "below", 15.2e6, 16e6),
+    ("almost $1 billion", "below", 0.95e9, 1e9),
     ("$5 million", "exact", 4.5e6, 5.5e6),
     ("$528,356", "exact", 528_355.5, 528_356.5),
     ("about 5.2bn", "around", 4.94e9, 5.46e9),
-    ("more than $2m", "above", 2e6, 3e6),
+    ("more than $2m", "above", 2e6, 2.2e6),
     ("1,140 shipments", "exact", 1139.5, 1140.5),
 ])
 def test_stated_values(text: str, qualifier: str, low: float, high: float) -> None:

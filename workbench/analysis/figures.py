@@ -62,8 +62,8 @@ def parse_stated(text: str) -> Stated:
     """Read "almost $15.5 million", "at least $34m", "$5 million" or "1,140 shipments".
 
     A bare number admits what rounds to it (``$5 million``: 4.5 to 5.5 million); "almost"
-    and its kin admit up to 5% (or two rounding steps) below it, "at least" and "more than" up
-    to 10% above it, "about" 5% either side.
+    and its kin admit up to 5% below it, "at least" and "more than" up to 10% above it,
+    "about" 5% either side.
     """
     match = _NUMBER.search(text.replace("\u00a0", " "))
     if match is None:
@@ -78,7 +78,7 @@ def parse_stated(text: str) -> Stated:
                       if re.search(rf"\b{words}\b", before)), "exact")
     if qualifier == "exact":
         return Stated(text, number, qualifier, number - half_step, number + half_step)
-    slack = max(2 * half_step, SLACK[qualifier] * number)
+    slack = SLACK[qualifier] * number
     low = number - slack if qualifier in ("below", "around") else number
     high = number + slack if qualifier in ("above", "around") else number
     return Stated(text, number, qualifier, low, high)

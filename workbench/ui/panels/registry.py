@@ -6,8 +6,10 @@ Each entry is a :class:`Panel` subclass; its NAME gives the dock a stable object
 
 from __future__ import annotations
 
+from workbench.ui.panels.annotations import AnnotationsPanel
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.details import DetailsPanel
+from workbench.ui.panels.figures import FiguresPanel
 from workbench.ui.panels.history import HistoryPanel
 from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.profile import ProfilePanel
@@ -18,7 +20,7 @@ from workbench.ui.panels.timeline import TimelinePanel
 #: Dock panels in the order they are laid out by default.
 DOCK_PANELS: tuple[type[Panel], ...] = (
     SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel, HistoryPanel,
-    NotesPanel,
+    NotesPanel, AnnotationsPanel, FiguresPanel,
 )
 
 
