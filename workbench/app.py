@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.cli import companies, figures, record, shipments
+from workbench.cli import companies, export, figures, interchange, record, shipments
 from workbench.cli.common import EXIT_BAD_INPUT, Parser, UsageError
 from workbench.errors import WorkbenchError
 
-GROUPS = (shipments, companies, record, figures)
+GROUPS = (shipments, companies, record, figures, export, interchange)
 
 
 def cmd_open(path: str | None) -> int:
