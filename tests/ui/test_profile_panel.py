@@ -80,3 +80,13 @@ def test_merging_selected_companies_by_hand(window, qtbot) -> None:
     finally:
         case.close()
     assert set(merged[0].payload["names"]) >= {"INDUSTRIE ILPEA SPA", "ILPEA INDUSTRIE SPA"}
+
+
+def test_the_profile_shows_the_right_of_reply_record(window) -> None:
+    profile = window.panels["profile"]
+    _choose(window, "Kyungki Industrial Co")
+    log = profile.reply_log.toPlainText()
+    assert "The story may print: said in a statement on 10 June 2024" in log
+    assert "contradicts the earlier answer" in log
+    assert log.index("2024-06-05") < log.index("2024-06-10")
+    assert profile.company.reply_wording.startswith("said in a statement")

@@ -240,3 +240,51 @@ def _reply_wording(r: CompanyReplies) -> str:
             text += f"; {who} later referred questions to the statement"
             break
     return text
+
+
+def entry_line(kind: str, entry: dict[str, Any]) -> str:
+    """One log entry as a line of plain text."""
+    head = f"{entry.get('date', '?')}  {kind} by {entry.get('channel', '?')}"
+    parts: list[str] = []
+    if entry.get("to"):
+        head += f" to {entry['to']}"
+    if entry.get("who"):
+        head += f" from {entry['who']}"
+    if kind == "request":
+        if entry.get("deadline"):
+            parts.append(f"deadline {entry['deadline']}")
+        if entry.get("extension_until"):
+            parts.append(f"extended to {entry['extension_until']}")
+        if entry.get("questions"):
+            parts.append(str(entry["questions"]))
+    elif kind == "attempt":
+        parts.append(str(entry.get("outcome", "")))
+        if entry.get("text"):
+            parts.append(str(entry["text"]))
+    else:
+        if not entry.get("on_record", True):
+            parts.append("off the record")
+        if entry.get("late"):
+            parts.append("after the deadline")
+        if entry.get("refers_to"):
+            parts.append("refers to an earlier answer")
+        if entry.get("contradicts"):
+            how = "marked" if entry.get("contradiction") == "marked" else "unchecked"
+            parts.append(f"contradicts the earlier answer ({how})")
+        if entry.get("text"):
+            parts.append(f"“{entry['text']}”")
+    return head + (": " + "; ".join(p for p in parts if p) if parts else "")
+
+
+def log_text(record: CompanyReplies) -> str:
+    """Requests, attempts and replies of one company in date order."""
+    entries = [("request", e) for e in record.requests]
+    entries += [("attempt", e) for e in record.attempts]
+    entries += [(str(e.get("kind", "reply")), e) for e in record.replies]
+    entries.sort(key=lambda ke: (str(ke[1].get("date", "")), str(ke[1].get("time", ""))))
+    lines = [f"{record.name}: {record.status}"]
+    if record.wording:
+        lines.append(f"The story may print: {record.wording}.")
+    lines += [""] + [entry_line(kind, e) for kind, e in entries]
+    lines += [f"Note: {n}" for n in record.notes]
+    return "\n".join(lines)

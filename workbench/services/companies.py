@@ -40,6 +40,8 @@ class Company:
     first: str | None = None
     last: str | None = None
     reply_status: str = "not yet asked"
+    reply_wording: str | None = None
+    reply_log: str = ""  # requests, attempts and replies as lines of text
     sanctions: list[dict[str, object]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -52,6 +54,7 @@ class Company:
             "first": self.first,
             "last": self.last,
             "reply_status": self.reply_status,
+            "reply_wording": self.reply_wording,
             "sanctions": self.sanctions,
         }
 
@@ -210,6 +213,7 @@ def _attach_reply_status(
 ) -> None:
     """Each company's right-of-reply status, matched by name key (the log names companies as
     the reporter writes them, not as the customs data spells them)."""
+    from workbench.analysis.replies import log_text
     from workbench.services.replies import reply_records
 
     by_key: dict[str, int] = {}
@@ -218,7 +222,9 @@ def _attach_reply_status(
     for record in reply_records(case):
         index = by_key.get(name_key(record.name))
         if index is not None:
-            companies[index].reply_status = record.status
+            company = companies[index]
+            company.reply_status, company.reply_wording = record.status, record.wording
+            company.reply_log = log_text(record)
 
 
 # -- sanctions screenings -----------------------------------------------------------------------

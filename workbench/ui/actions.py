@@ -15,6 +15,9 @@ class ActionId(StrEnum):
     CASE_OPEN_FOLDER = "case.open_folder"
     CASE_IMPORT = "case.import"
     CASE_EXPORT_CHART = "case.export_chart"
+    CASE_EXPORT_SUMMARY = "case.export_summary"
+    CASE_EXPORT_CSV = "case.export_csv"
+    CASE_SAVE_FIGURE = "case.save_figure"
     CASE_CLOSE = "case.close"
     APP_QUIT = "app.quit"
     EDIT_UNDO = "edit.undo"
@@ -39,10 +42,17 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.CASE_IMPORT: ActionSpec("&Import spreadsheets…", "Ctrl+I",
                                      "Add customs extracts to this case"),
     ActionId.CASE_EXPORT_CHART: ActionSpec("Save timeline &image…", "Ctrl+E"),
+    ActionId.CASE_EXPORT_SUMMARY: ActionSpec(
+        "Export &summary for the desk (Excel)…", "Ctrl+Shift+E",
+        "Figures with their evidence rows, totals, replies, annotations and sources"),
+    ActionId.CASE_EXPORT_CSV: ActionSpec("Export table as &CSV…", None,
+                                         "The rows the table shows now, in its order"),
+    ActionId.CASE_SAVE_FIGURE: ActionSpec("Save filter as &figure…", "Ctrl+Shift+G",
+                                          "Name the current filter as a figure of the story"),
     ActionId.CASE_CLOSE: ActionSpec("&Close case", QKeySequence.StandardKey.Close),
     ActionId.APP_QUIT: ActionSpec("&Quit", QKeySequence.StandardKey.Quit, needs_case=False),
     ActionId.EDIT_UNDO: ActionSpec("&Undo", QKeySequence.StandardKey.Undo,
-                                   "Undo the last change to the filter"),
+                                   "Undo the last change: a filter or the record"),
     ActionId.EDIT_REDO: ActionSpec("&Redo", QKeySequence.StandardKey.Redo),
     ActionId.VIEW_FIND: ActionSpec("&Find…", QKeySequence.StandardKey.Find,
                                    "Search names, descriptions and codes"),

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from workbench.analysis.view_state import FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services.cases import load_shipments, new_case, open_case
-from workbench.ui import settings
+from workbench.ui import export_jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
+from workbench.ui.export_jobs import SummaryWorker
 from workbench.ui.loading import load_session
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.shipments: ShipmentsPanel | None = None
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
+        self._export_worker: SummaryWorker | None = None
         self.actions = build_actions(self)
         self._build_menus()
         self._build_status_bar()
@@ -62,7 +64,9 @@ class MainWindow(QMainWindow):
         a, bar = self.actions, self.menuBar()
         file_menu = bar.addMenu("&File")
         for action_id in (ActionId.CASE_NEW, ActionId.CASE_OPEN, ActionId.CASE_OPEN_FOLDER, None,
-                          ActionId.CASE_IMPORT, ActionId.CASE_EXPORT_CHART, None,
+                          ActionId.CASE_IMPORT, ActionId.CASE_SAVE_FIGURE, None,
+                          ActionId.CASE_EXPORT_SUMMARY, ActionId.CASE_EXPORT_CSV,
+                          ActionId.CASE_EXPORT_CHART, None,
                           ActionId.CASE_CLOSE, ActionId.APP_QUIT):
             file_menu.addSeparator() if action_id is None else file_menu.addAction(a[action_id])
         edit_menu = bar.addMenu("&Edit")
@@ -90,6 +94,11 @@ class MainWindow(QMainWindow):
         a[ActionId.CASE_OPEN_FOLDER].triggered.connect(self.choose_case_folder)
         a[ActionId.CASE_IMPORT].triggered.connect(self.choose_import)
         a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
+        a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(self.export_summary)
+        a[ActionId.CASE_EXPORT_CSV].triggered.connect(self.export_csv)
+        a[ActionId.CASE_SAVE_FIGURE].triggered.connect(
+            lambda: "figures" in self.panels and self.panels["figures"].save_from_filter()
+        )
         a[ActionId.CASE_CLOSE].triggered.connect(self.close_case)
         a[ActionId.APP_QUIT].triggered.connect(self.close)
         a[ActionId.EDIT_UNDO].triggered.connect(lambda: self._edit(undo=True))
@@ -307,6 +316,45 @@ class MainWindow(QMainWindow):
         if timeline is not None:
             timeline.save_image_as()
 
+    def export_summary(self, out: Path | None = None) -> SummaryWorker | None:
+        """Write the Excel summary for the desk on a worker thread (progress, Cancel)."""
+        if self.session is None:
+            return None
+        if out is None:
+            out = export_jobs.ask_path(self, "Export summary for the desk",
+                                       f"{self.session.summary.path.stem}-summary.xlsx",
+                                       "Excel workbooks (*.xlsx)")
+            if out is None:
+                return None
+
+        def done(result: dict[str, object] | None, error: str | None) -> None:
+            self._export_worker = None
+            if error is not None:
+                QMessageBox.warning(self, APP_NAME, error)
+            elif result is None:
+                self.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
+            else:
+                self.statusBar().showMessage(f"Exported the summary to {out.name}", 8000)
+
+        self._export_worker = export_jobs.run_summary_export(self.session, out, self, done)
+        return self._export_worker
+
+    def export_csv(self, out: Path | None = None) -> None:
+        """Write the rows the table shows, in its order, as formula-safe CSV."""
+        if self.session is None:
+            return
+        out = out or export_jobs.ask_path(self, "Export table as CSV",
+                                          f"{self.session.summary.path.stem}-rows.csv",
+                                          "CSV files (*.csv)")
+        if out is None:
+            return
+        try:
+            rows = export_jobs.export_table_csv(self.session, out)
+        except (OSError, WorkbenchError) as exc:
+            QMessageBox.warning(self, APP_NAME, f"Could not write {out.name}: {exc}")
+            return
+        self.statusBar().showMessage(f"Exported {rows:,} rows to {out.name}", 8000)
+
     # -- Qt events ------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -320,6 +368,9 @@ class MainWindow(QMainWindow):
             self.import_files(files)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._export_worker is not None:  # a half-written export is dropped, never published
+            self._export_worker.cancel()
+            self._export_worker.wait()
         self._save_layout()
         super().closeEvent(event)
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -135,6 +136,10 @@ class ProfilePanel(Panel):
         self.goods = _table(["HS code", "Description", "Value", "Rows"], "profile.goods")
         self.sparkline = Sparkline()
         self.annotations = layer_of(session)
+        self.reply_log = QPlainTextEdit()
+        self.reply_log.setObjectName("profile.reply_log")
+        self.reply_log.setReadOnly(True)
+        self.reply_log.setFixedHeight(150)
         self.notes = _table(["Annotation", "Tags", "Author", "Date"], "profile.annotations")
         self.notes.setWordWrap(True)
         self.notes.horizontalHeader().setStretchLastSection(False)
@@ -162,6 +167,9 @@ class ProfilePanel(Panel):
         layout.addWidget(self.countries)
         layout.addWidget(QLabel("<b>Goods</b> (largest first)"))
         layout.addWidget(self.goods)
+        layout.addWidget(QLabel("<b>Right-of-reply log</b> (record entries in the Right of "
+                                "reply panel)"))
+        layout.addWidget(self.reply_log)
         layout.addWidget(QLabel("<b>Annotations</b>"))
         layout.addWidget(self.notes)
         layout.addWidget(QLabel("<b>Suggested spellings</b>"))
@@ -232,7 +240,11 @@ class ProfilePanel(Panel):
             (nb, vb), (na, va) = profile.before, profile.after
             self.facts.addRow(f"Before {profile.key_date}", QLabel(f"{nb:,} shipments, {vb:,.2f}"))
             self.facts.addRow(f"Since {profile.key_date}", QLabel(f"{na:,} shipments, {va:,.2f}"))
-        self.facts.addRow("Right of reply", QLabel(company.reply_status))
+        reply = QLabel(company.reply_status + (f": the story may print “{company.reply_wording}”"
+                                               if company.reply_wording else ""))
+        reply.setWordWrap(True)
+        self.facts.addRow("Right of reply", reply)
+        self.reply_log.setPlainText(company.reply_log or "No request for comment logged yet.")
         sanctions = QLabel("<br>".join(
             f"<b>Listed</b> as {h.get('listed_name')} ({', '.join(h.get('lists') or [])}) "
             f"since {h.get('listed_on') or 'an unknown date'}, score {h.get('score'):.0f}"
