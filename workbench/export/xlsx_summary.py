@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -45,6 +46,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _TITLE_FONT = Font(bold=True, size=14)
 _NOTE_FONT = Font(italic=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _CANCEL_EVERY = 5_000  # rows between checks of the cancel callback
 
 Progress = Callable[[str, float], None]
@@ -155,8 +157,8 @@ def _write_workbook(
     plans: list[_Planned], chart_name: str | None, row_limit: int, say: Progress,
     cancel: Cancelled | None,
 ) -> None:
-    _write_summary_sheet(wb.create_sheet(summary_name), data, plans[: len(evidence)],
-                         plans, chart_name, row_limit)
+    _write_summary_sheet(_printable(wb.create_sheet(summary_name)), data,
+                         plans[: len(evidence)], plans, chart_name, row_limit)
     total_rows = sum(len(p.table.frame) for p in plans) or 1
     done = 0
     for plan in plans:
@@ -165,7 +167,7 @@ def _write_workbook(
         _write_table(wb, plan, cancel)
         done += len(plan.table.frame)
     if chart_name and data.timeline_png:
-        _write_chart(wb.create_sheet(chart_name), data.timeline_png)
+        _write_chart(_printable(wb.create_sheet(chart_name)), data.timeline_png)
     _check(cancel)
     say("Saving the workbook", 1.0)
     with atomic_target(Path(out)) as temp:
@@ -230,13 +232,22 @@ def _evidence_table(number: int, figure: FigureEvidence, money: Sequence[str]) -
     )
 
 
+def _printable(ws: Any) -> Any:
+    """Print landscape, every column on the page's width (pages run down as needed)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
 def _write_table(wb: Workbook, plan: _Planned, cancel: Cancelled | None) -> None:
     table, frame = plan.table, plan.table.frame
     columns = [str(c) for c in frame.columns]
     cells_of = _column_makers(table, frame)
     widths = _widths(table, frame)
     for part, name in enumerate(plan.sheets):
-        ws = wb.create_sheet(name)
+        ws = _printable(wb.create_sheet(name))
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         top = 2 if table.note else 1  # the header's row
@@ -250,15 +261,32 @@ def _write_table(wb: Workbook, plan: _Planned, cancel: Cancelled | None) -> None
         start = part * plan.capacity
         stop = min(len(frame), start + plan.capacity)
         column_values = [make(ws, start, stop) for make in cells_of]
+        heights = _row_heights(table, frame, widths, start, stop)
         for offset, row in enumerate(zip(*column_values, strict=True)):
             if offset % _CANCEL_EVERY == 0:
                 _check(cancel)
+            if heights is not None and heights[offset] > 1:  # write-only rows do not grow
+                ws.row_dimensions[top + 1 + offset].height = 15 * int(heights[offset])
             ws.append(row)
         last = top + max(stop - start, 0)
         if columns:
             ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{max(last, top)}"
         if part == len(plan.sheets) - 1:
             _append_total(ws, table, columns, len(plan.sheets))
+
+
+def _row_heights(table: Table, frame: pd.DataFrame, widths: list[float], start: int,
+                 stop: int) -> np.ndarray | None:
+    """Lines each row needs for its wrapped columns (capped at 10), or None without any."""
+    wrapped = [(frame.columns.get_loc(c), c) for c in table.wrap if c in frame]
+    if not wrapped:
+        return None
+    lines = np.ones(stop - start, dtype=np.int64)
+    for index, column in wrapped:
+        chars = frame[column].iloc[start:stop].astype("string").str.len().fillna(0)
+        need = np.ceil(chars.to_numpy(dtype="float64") / max(widths[index] - 2, 1))
+        lines = np.maximum(lines, need.astype(np.int64))
+    return np.minimum(lines, 10)
 
 
 def _append_total(ws: WriteOnlyWorksheet, table: Table, columns: list[str], parts: int) -> None:
@@ -307,7 +335,22 @@ def _column_makers(table: Table, frame: pd.DataFrame) -> list[CellMaker]:
             makers.append(_formatted(values, fmt) if fmt else _slicer(values))
         else:
             makers.append(_texts(_clean_text(column), wrap=name in table.wrap))
+    if table.wrap:  # rows grow with their wrapped text: keep every cell at the top
+        makers = [_top_aligned(make) for make in makers]
     return makers
+
+
+def _top_aligned(make: CellMaker) -> CellMaker:
+    def aligned(ws: WriteOnlyWorksheet, start: int, stop: int) -> list[Any]:
+        cells = []
+        for value in make(ws, start, stop):
+            if value is not None and not isinstance(value, Cell):
+                value = WriteOnlyCell(ws, value=value)
+            if value is not None and not value.alignment.wrap_text:
+                value.alignment = _TOP
+            cells.append(value)
+        return cells
+    return aligned
 
 
 def _slicer(values: np.ndarray) -> CellMaker:
@@ -411,11 +454,24 @@ def _write_summary_sheet(
     chart_name: str | None,
     row_limit: int,
 ) -> None:
-    for letter, width in zip("ABCDEFGH", (34, 18, 26, 40, 10, 22, 70, 60), strict=True):
+    widths = (34, 18, 26, 40, 10, 22, 70, 60)
+    for letter, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[letter].width = width
+    appended = 0
+
+    def append(cells: list[Any], wrapped: dict[int, str] | None = None) -> None:
+        """Append a row; wrapped cells (column index -> text) make it as tall as they need."""
+        nonlocal appended
+        appended += 1
+        lines = max((math.ceil(len(t) / max(widths[i] - 2, 1)) for i, t in
+                     (wrapped or {}).items()), default=1)
+        if lines > 1:  # a write-only sheet does not grow rows by itself
+            ws.row_dimensions[appended].height = 15 * lines
+        ws.append(cells)
+
     title = _text_cell(ws, data.title or "Case summary")
     title.font = _TITLE_FONT
-    ws.append([title])
+    append([title])
 
     def line(label: str, *values: Any, number_format: str | None = None) -> None:
         head = _text_cell(ws, label)
@@ -431,7 +487,7 @@ def _write_summary_sheet(
                 if number_format:
                     cell.number_format = number_format
                 cells.append(cell)
-        ws.append(cells)
+        append(cells)
 
     line("Date of export", data.exported_on, number_format=DATE_FORMAT)
     start, end = data.coverage
@@ -440,9 +496,9 @@ def _write_summary_sheet(
     line("Value basis", data.value_column)
     for i, caveat in enumerate(data.caveats or ["none recorded"]):
         line("Caveats" if i == 0 else "", caveat)
-    ws.append([])
+    append([])
 
-    ws.append([_header_cell(ws, h) for h in (
+    append([_header_cell(ws, h) for h in (
         "Figure", "Value", "Stated in the draft", "Drift", "Rows", "Evidence sheet",
         "Definition in plain words", "Sentence in the draft")])
     for figure, plan in zip(data.figures, evidence, strict=True):
@@ -454,12 +510,13 @@ def _write_summary_sheet(
         cells = [_text_cell(ws, figure.name), value, _text_cell(ws, figure.stated or ""),
                  _text_cell(ws, drift), rows, _text_cell(ws, ", ".join(plan.sheets)),
                  _text_cell(ws, figure.definition), _text_cell(ws, figure.sentence or "")]
-        for c in (cells[3], cells[6], cells[7]):
-            c.alignment = _WRAP
-        ws.append(cells)
+        for i, c in enumerate(cells):
+            c.alignment = _WRAP if i in (0, 3, 6, 7) else _TOP
+        append(cells, {0: figure.name, 3: drift, 6: figure.definition,
+                       7: figure.sentence or ""})
     if not data.figures:
-        ws.append([_text_cell(ws, "No figures saved yet.")])
-    ws.append([])
+        append([_text_cell(ws, "No figures saved yet.")])
+    append([])
 
     split = [p for p in plans if len(p.sheets) > 1]
     for p in split:
@@ -467,18 +524,17 @@ def _write_summary_sheet(
             f"'{p.table.title}' has {len(p.table.frame):,} rows, more than one sheet holds "
             f"({row_limit:,} rows with the header): it is split across {', '.join(p.sheets)}."))
         note.font = _NOTE_FONT
-        ws.append([note])
+        append([note])
     if split:
-        ws.append([])
+        append([])
     contents = _text_cell(ws, "Sheets in this workbook")
     contents.font = _HEADER_FONT
-    ws.append([contents])
-    for p in plans:
-        ws.append([_text_cell(ws, ", ".join(p.sheets)), None,
-                   _text_cell(ws, p.table.note or p.table.title)])
+    append([contents])
+    listed = [(", ".join(p.sheets), p.table.note or p.table.title) for p in plans]
     if chart_name:
-        ws.append([_text_cell(ws, chart_name), None,
-                   _text_cell(ws, "Timeline chart: value per period, by country of origin")])
+        listed.append((chart_name, "Timeline chart: value per period, by country of origin"))
+    for sheets, about in listed:  # the description runs on over the empty cells to its right
+        append([_text_cell(ws, sheets), _text_cell(ws, about)])
 
 
 def _write_chart(ws: WriteOnlyWorksheet, png: bytes) -> None:
