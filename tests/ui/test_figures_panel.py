@@ -73,3 +73,24 @@ def test_fewer_rows_make_the_figures_drift_in_red(private_window) -> None:
     colour = panel.model.data(panel.model.index(row, 0), Qt.ItemDataRole.ForegroundRole)
     assert colour is not None
     assert "drift" in panel.message.text()
+
+
+def test_a_company_filter_is_saved_as_the_company_so_a_merge_moves_it(private_window,
+                                                                       qtbot) -> None:
+    from workbench.services import companies as decisions
+
+    session, panel = private_window.session, private_window.panels["figures"]
+    book = session.companies
+    kyungki = next(c for c in book.companies if c.name.casefold().startswith("kyungki ind"))
+    session.state.set_condition("supplier", Condition("sender", "in", sorted(kyungki.aliases)))
+    dialog = FigureDialog(session, private_window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Kyungki")
+    dialog.save()
+    assert dialog.saved.payload["where"] == [
+        {"column": "company", "op": "in", "value": sorted(kyungki.aliases)}]
+    assert _states(panel)["Kyungki"] == "agrees"
+    other = next(c for c in book.companies
+                 if c is not kyungki and c.name.casefold().startswith("kyungki"))
+    session.decide(decisions.merge, [next(iter(kyungki.aliases)), next(iter(other.aliases))])
+    assert _states(panel)["Kyungki"].startswith("DRIFT: the value moved by +")

@@ -14,13 +14,29 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.analysis.figures import parse_stated
-from workbench.analysis.filters import FilterError
+from workbench.analysis.filters import Condition, FilterError
 from workbench.errors import WorkbenchError
+from workbench.services.companies import CompanyBook
 from workbench.services.figures import save_figure
 from workbench.store.events import Event
 from workbench.ui.session import CaseSession
 
 MEASURES = {"Sum of the value column": "sum", "Number of shipments": "count"}
+
+
+def company_condition(condition: Condition, book: CompanyBook | None) -> Condition:
+    """``sender in <a company's spellings>`` as ``company in <them>``, so a later merge that
+    gives the company another spelling moves the figure (and says so)."""
+    if book is None or condition.column != "sender" or condition.op != "in":
+        return condition
+    spellings = set(map(str, condition.value))
+    owners = {book.company_of.get(s) for s in spellings}
+    if len(owners) != 1 or None in owners:
+        return condition
+    company = book.companies[owners.pop()]  # type: ignore[index]
+    if spellings != set(company.aliases):
+        return condition
+    return Condition("company", "in", sorted(spellings))
 
 
 class FigureDialog(QDialog):
@@ -46,6 +62,7 @@ class FigureDialog(QDialog):
         self.sentence.setObjectName("figure_dialog.sentence")
         self.sentence.setPlaceholderText("The sentence of the draft that prints this number")
         self.sentence.setFixedHeight(70)
+        self.sentence.setTabChangesFocus(True)
         self.stated = QLineEdit()
         self.stated.setObjectName("figure_dialog.stated")
         self.stated.setPlaceholderText("As the draft states it: almost $15.5 million")
@@ -95,7 +112,8 @@ class FigureDialog(QDialog):
     def save(self) -> None:
         """Record the figure (an undoable event) and close; a bad entry says why and stays."""
         name = self.name.text()
-        conditions = self.session.state.conditions
+        conditions = [company_condition(c, self.session.companies)
+                      for c in self.session.state.conditions]
         options = {
             "book": self.session.companies,
             "measure_name": MEASURES[self.measure.currentText()],

@@ -141,6 +141,7 @@ class AnnotationsPanel(Panel):
         self.text = QPlainTextEdit()
         self.text.setObjectName("annotations.text")
         self.text.setPlaceholderText("What you found, what to check…")
+        self.text.setTabChangesFocus(True)  # a form: Tab goes on to the tags
         self.tags = QLineEdit()
         self.tags.setObjectName("annotations.tags")
         self.tags.setPlaceholderText("Comma-separated: follow up, shell company")
