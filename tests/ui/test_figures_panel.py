@@ -94,3 +94,16 @@ def test_a_company_filter_is_saved_as_the_company_so_a_merge_moves_it(private_wi
                  if c is not kyungki and c.name.casefold().startswith("kyungki"))
     session.decide(decisions.merge, [next(iter(kyungki.aliases)), next(iter(other.aliases))])
     assert _states(panel)["Kyungki"].startswith("DRIFT: the value moved by +")
+
+
+def test_annotating_a_figure_shows_the_note_with_it(private_window) -> None:
+    panel = private_window.panels["figures"]
+    panel.choose("Imported since the invasion")
+    panel.annotate_selected("Includes goods ordered before the invasion", "check, timing")
+    assert "✎ Includes goods ordered before the invasion" in panel.message.text()
+    notes = panel.notes_on("Imported since the invasion")
+    assert notes[0]["tags"] == ["check", "timing"]
+    assert notes[0]["where"] == [{"column": "date", "op": ">=", "value": "2022-02-24"}]
+    annotations = private_window.panels["annotations"]
+    assert any(annotations.model.row_key(r, "about").startswith(
+        "Figure 'Imported since the invasion'") for r in range(annotations.model.rowCount()))

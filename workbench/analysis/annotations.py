@@ -33,6 +33,7 @@ class Target:
     company: str | None = None  # the company's display name, when resolved
     spellings: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    figure: str | None = None  # the figure annotated, whose conditions these are
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -82,7 +83,8 @@ def target_of(
             return Target(company=str(name), spellings=(str(name),))
         shown = display[company] if company < len(display) else str(name)
         return Target(company=shown, spellings=spellings_of(company, company_of))
-    return Target(conditions=conditions_of(entry))
+    figure = entry.get("figure")
+    return Target(conditions=conditions_of(entry), figure=str(figure) if figure else None)
 
 
 def date_span(
@@ -135,6 +137,9 @@ def describe(target: Target, rows: int | None = None) -> str:
     ``12 shipments: declaration_no is one of 5 values``."""
     if target.company is not None:
         return f"Company {target.company}"
+    if target.figure is not None:
+        return f"Figure '{target.figure}'" + (f" ({rows:,} shipments)" if rows is not None
+                                               else "")
     parts = []
     for cond in target.conditions:
         if cond.op == "in" and isinstance(cond.value, list) and len(cond.value) > _LISTED_VALUES:

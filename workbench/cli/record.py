@@ -59,8 +59,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     where = [parse_where(w).as_json() for w in args.where or ()]
     case, _ = open_case(Path(args.case), on_import=progress)
     try:
+        if args.figure:
+            from workbench.services.figures import figure_where
+
+            where = figure_where(case, args.figure)
         done = annotate(case, args.text, company=args.company, where=where,
-                         tags=args.tag or ())
+                        tags=args.tag or (), figure=args.figure)
     finally:
         case.close()
     _record_done(event_json(done), args.json, "Added annotation")
@@ -150,11 +154,13 @@ def _add_record_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_source)
 
-    p = sub.add_parser("annotate", help="annotate a company or the shipments a filter selects")
+    p = sub.add_parser("annotate",
+                       help="annotate a company, the shipments a filter selects, or a figure")
     p.add_argument("case", metavar="CASE")
     about = p.add_mutually_exclusive_group(required=True)
     about.add_argument("--company", metavar="NAME")
     about.add_argument("--where", action="append", metavar="C", help="a filter condition")
+    about.add_argument("--figure", metavar="NAME", help="a saved figure")
     p.add_argument("--text", required=True)
     p.add_argument("--tag", action="append", default=[], metavar="X", help="repeatable")
     p.add_argument("--json", action="store_true")

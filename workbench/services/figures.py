@@ -212,6 +212,14 @@ def save_figure(case: CaseFile, frame: pd.DataFrame, name: str, conditions: list
                              replica=case.replica_id)
 
 
+def figure_where(case: CaseFile, name: str) -> list[dict[str, Any]]:
+    """The saved conditions of the figure called ``name`` (for annotating it)."""
+    for e in saved_figures(case):
+        if str(e.payload["name"]) == name:
+            return list(e.payload.get("where", []))
+    raise WorkbenchError(f"There is no figure called '{name}'.")
+
+
 def remove_figure(case: CaseFile, name: str) -> events.Event:
     """Take a figure off the list (an event; undo brings it back)."""
     if name not in {str(e.payload["name"]) for e in saved_figures(case)}:

@@ -28,7 +28,7 @@ def _clip(text: object, width: int = 120) -> str:
 
 
 def _annotation(p: dict[str, Any]) -> str:
-    about = p.get("company") or "; ".join(
+    about = p.get("company") or (f"figure '{p['figure']}'" if p.get("figure") else "") or "; ".join(
         Condition.from_json(c).describe() for c in p.get("where", [])
     )
     tags = f" [{', '.join(p['tags'])}]" if p.get("tags") else ""

@@ -123,16 +123,21 @@ def annotate(
     company: str | None = None,
     where: Sequence[dict[str, Any]] | None = None,
     tags: Iterable[str] = (),
+    figure: str | None = None,
 ) -> events.Event:
-    """Annotate a company or the shipments a filter selects (a list of condition JSON)."""
+    """Annotate a company, the shipments a filter selects (a list of condition JSON), or a
+    figure (named, with its conditions, so the note shows on the figure's rows too)."""
     if not text.strip():
         raise WorkbenchError("An annotation needs some text.")
-    if not company and not where:
-        raise WorkbenchError("Say what the annotation is about: a company or a filter.")
+    if not company and not where and not figure:
+        raise WorkbenchError("Say what the annotation is about: a company, a filter or a figure.")
     conditions = [Condition.from_json(dict(c)).as_json() for c in where or ()]
     clean_tags = sorted({" ".join(t.split()) for t in tags if t.strip()})
-    return _record(case, ANNOTATION, {"text": text.strip(), "company": company or None,
-                                      "where": conditions, "tags": clean_tags})
+    payload = {"text": text.strip(), "company": company or None, "where": conditions,
+               "tags": clean_tags}
+    if figure:
+        payload["figure"] = figure
+    return _record(case, ANNOTATION, payload)
 
 
 # -- folds ---------------------------------------------------------------------------------

@@ -276,6 +276,7 @@ def _annotations(case: CaseFile) -> Table:
     rows = []
     for a in annotations(case):
         about = [f"company {a['company']}"] if a.get("company") else []
+        about += [f"figure '{a['figure']}'"] if a.get("figure") else []
         about += [Condition.from_json(c).describe() for c in a.get("where") or []]
         rows.append({"Annotation": a.get("text"), "About": "; ".join(about),
                      "Tags": ", ".join(a.get("tags") or []), "Author": a.get("author"),

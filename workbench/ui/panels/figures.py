@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -20,7 +22,13 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import COMPANIES, DATA, RECORD, StateChange
 from workbench.errors import WorkbenchError
-from workbench.services.figures import FigureReport, expand_companies, remove_figure
+from workbench.services.figures import (
+    FigureReport,
+    expand_companies,
+    figure_where,
+    remove_figure,
+)
+from workbench.services.notes import annotate, annotations
 from workbench.store.case import CaseFile
 from workbench.ui.figure_dialog import FigureDialog
 from workbench.ui.models.summary_model import Column, SummaryModel, count, money
@@ -93,6 +101,10 @@ class FiguresPanel(Panel):
         self.show_button = QPushButton("Show rows")
         self.show_button.setObjectName("figures.show")
         self.show_button.clicked.connect(self.show_rows)
+        self.annotate_button = QPushButton("Annotate…")
+        self.annotate_button.setObjectName("figures.annotate")
+        self.annotate_button.setToolTip("Add a note to the selected figure (shown on its rows)")
+        self.annotate_button.clicked.connect(self.annotate_selected)
         self.remove_button = QPushButton("Remove")
         self.remove_button.setObjectName("figures.remove")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -101,7 +113,8 @@ class FiguresPanel(Panel):
         self.message.setWordWrap(True)
 
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.show_button, self.remove_button):
+        for button in (self.save_button, self.show_button, self.annotate_button,
+                       self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -162,7 +175,40 @@ class FiguresPanel(Panel):
             lines.append(f"Draft: “{report.definition.sentence}”")
         lines.extend(f"<span style='color:#b3261e'>Drift: {reason}</span>"
                      for reason in report.drift)
+        lines.extend(f"✎ {html.escape(str(a.get('text', '')))} — {html.escape(str(a['author']))}"
+                     for a in self.notes_on(report.definition.name))
         self.message.setText("<br>".join(lines))
+
+    def notes_on(self, name: str) -> list[dict[str, Any]]:
+        """The annotations on the figure called ``name``."""
+        case = CaseFile.open(self.session.summary.path, read_only=True)
+        try:
+            return [a for a in annotations(case) if a.get("figure") == name]
+        finally:
+            case.close()
+
+    def annotate_selected(self, text: str | None = None, tags: str = "") -> None:
+        """Annotate the selected figure (asks for the text when none is given)."""
+        report = self.selected()
+        if report is None:
+            self.message.setText("Choose a figure to annotate.")
+            return
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(
+                self, "Annotate figure", f"Note on '{report.definition.name}':")
+            if not ok:
+                return
+            tags, _ = QInputDialog.getText(self, "Annotate figure", "Tags (comma-separated):")
+        name = report.definition.name
+        try:
+            self.session.record(lambda case: annotate(
+                case, text, figure=name, where=figure_where(case, name),
+                tags=[t for t in tags.split(",") if t.strip()]))
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        self.choose(name)
+        self._explain()
 
     def show_rows(self) -> None:
         report = self.selected()
