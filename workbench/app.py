@@ -12,11 +12,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.cli import companies, export, figures, interchange, record, shipments
+from workbench.cli import (
+    companies,
+    export,
+    figures,
+    interchange,
+    merging,
+    record,
+    sharing,
+    shipments,
+)
 from workbench.cli.common import EXIT_BAD_INPUT, Parser, UsageError
 from workbench.errors import WorkbenchError
 
-GROUPS = (shipments, companies, record, figures, export, interchange)
+GROUPS = (shipments, companies, record, figures, export, interchange, sharing, merging)
 
 
 def cmd_open(path: str | None) -> int:

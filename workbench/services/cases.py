@@ -17,7 +17,7 @@ import pandas as pd
 
 from workbench.analysis.frame import shipments_frame
 from workbench.errors import CaseFileError, WorkbenchError
-from workbench.services.identity import current_author
+from workbench.services.identity import writer
 from workbench.services.importing import ImportReport, import_file
 from workbench.services.journal import import_journal
 from workbench.services.notes import sync_folder_record
@@ -155,13 +155,9 @@ def _apply_config(case: CaseFile, config: CaseConfig) -> None:
         for key, value in changed.items():
             case.set_meta(key, value)
         for mark in new_marks:
-            events.append(
-                conn,
-                kind="timeline.marker_added",
-                payload={**mark, "origin": "case.toml"},
-                author=current_author(),
-                replica=case.replica_id,
-            )
+            payload = {**mark, "origin": "case.toml"}
+            events.append(conn, kind="timeline.marker_added", payload=payload,
+                          **writer(case.replica_id, payload))  # type: ignore[arg-type]
 
 
 def folder_spreadsheets(folder: Path) -> list[Path]:

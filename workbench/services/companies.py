@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.names import Resolution, Suggestion, name_key, resolve
+from workbench.analysis.versions import Field, fields
 from workbench.errors import WorkbenchError
 from workbench.services.identity import current_author
 from workbench.services.undo import undo
@@ -42,6 +43,7 @@ class Company:
     reply_status: str = "not yet asked"
     reply_wording: str | None = None
     reply_log: str = ""  # requests, attempts and replies as lines of text
+    name_conflict: list[str] = field(default_factory=list)  # display names both copies gave
     sanctions: list[dict[str, object]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -55,6 +57,7 @@ class Company:
             "last": self.last,
             "reply_status": self.reply_status,
             "reply_wording": self.reply_wording,
+            "name_conflict": self.name_conflict,
             "sanctions": self.sanctions,
         }
 
@@ -132,18 +135,18 @@ def company_book(case: CaseFile, frame: pd.DataFrame, column: str = "sender") ->
     groups = _Groups(spellings)
     for members in resolution.groups.values():
         groups.union(list(members))
-    names_display: dict[str, str] = {}
     rejected: set[str] = set()
-    for e in active_decisions(case):
+    decisions = active_decisions(case)
+    for e in decisions:
         names = [str(n) for n in e.payload.get("names", [])]
         if e.kind == MERGE:
             groups.union(names)
         elif e.kind == SPLIT:
             groups.split(names)
-        elif e.kind == RENAME:
-            names_display[str(e.payload["name"])] = str(e.payload["display"])
         elif e.kind == REJECT:
             rejected.add(str(e.payload["suggestion"]))
+    renames = rename_fields(decisions)
+    names_display = {k: str(f.current.payload["display"]) for k, f in renames.items()}
 
     value = case.meta("value_column") or "stat_value_usd"
     components = list(groups.components().values())
@@ -152,8 +155,12 @@ def company_book(case: CaseFile, frame: pd.DataFrame, column: str = "sender") ->
     for i, members in enumerate(components):
         members.sort(key=lambda n: (-int(counts.get(n, 0)), n))
         display = next((names_display[m] for m in members if m in names_display), members[0])
+        clash = next((renames[m] for m in members if m in renames and renames[m].in_conflict),
+                     None)
         companies.append(Company(
             name=display,
+            name_conflict=[] if clash is None else [str(h.payload["display"])
+                                                     for h in clash.heads],
             aliases={m: int(counts.get(m, 0)) for m in members},
             total=float(totals[i]),
             shipments=int(shipments[i]),
@@ -298,12 +305,19 @@ def split(case: CaseFile, names: list[str]) -> events.Event:
     return _record(case, SPLIT, {"names": sorted(set(names))})
 
 
+def rename_fields(decisions: list[events.Event]) -> dict[str, Field]:
+    """Display names given per spelling, as versioned fields (conflicts after a merge)."""
+    return fields((e for e in decisions if e.kind == RENAME), lambda e: str(e.payload["name"]))
+
+
 def rename(case: CaseFile, spelling: str, display: str) -> events.Event:
-    """Give the company holding ``spelling`` a display name."""
+    """Give the company holding ``spelling`` a display name (replacing every current one)."""
     if not display.strip():
         raise WorkbenchError("A company's display name cannot be empty.")
+    current = rename_fields(active_decisions(case)).get(spelling)
+    base = sorted(h.id for h in current.heads) if current else []
     return _record(case, RENAME, {"name": spelling, "display": display.strip(),
-                                  "key": name_key(spelling)})
+                                  "key": name_key(spelling), "base": base})
 
 
 def undo_last(case: CaseFile) -> events.Event:

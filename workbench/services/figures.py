@@ -24,6 +24,7 @@ from workbench.analysis.figures import (
     parse_stated,
 )
 from workbench.analysis.filters import Condition, FilterError
+from workbench.analysis.versions import Field, fields
 from workbench.errors import WorkbenchError
 from workbench.services.companies import CompanyBook
 from workbench.services.identity import current_author
@@ -112,16 +113,20 @@ def _definition(payload: dict[str, Any]) -> FigureDefinition:
     )
 
 
+def figure_fields(case: CaseFile) -> dict[str, Field]:
+    """Every figure name's versions (saves and removals) still in force, with their heads."""
+    return fields(events.read_live(case.conn, (FIGURE, REMOVED)),
+                  lambda e: str(e.payload.get("name")))
+
+
 def saved_figures(case: CaseFile) -> list[events.Event]:
-    """The latest version still in force of every figure not removed, in order of first save."""
-    latest: dict[str, events.Event] = {}
-    for e in events.read_live(case.conn, (FIGURE, REMOVED)):
-        name = str(e.payload.get("name"))
-        if e.kind == REMOVED:
-            latest.pop(name, None)
-        else:
-            latest[name] = e
-    return list(latest.values())
+    """The current version of every figure not removed, in order of first save.
+
+    When two copies changed a figure from the same version, the first head by id is shown
+    (never the later clock) and :mod:`workbench.services.conflicts` lists both.
+    """
+    current = [f.current for f in figure_fields(case).values()]
+    return [e for e in current if e.kind == FIGURE]
 
 
 def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None,
@@ -200,7 +205,13 @@ def figure_payload(
         "stated": definition.stated,
         "value": round(value, 2),
         "rows": int(mask.sum()),
+        "base": _base(case, name),
     }
+
+
+def _base(case: CaseFile, name: str) -> list[str]:
+    current = figure_fields(case).get(name)
+    return sorted(h.id for h in current.heads) if current else []
 
 
 def save_figure(case: CaseFile, frame: pd.DataFrame, name: str, conditions: list[Condition],
@@ -225,7 +236,7 @@ def remove_figure(case: CaseFile, name: str) -> events.Event:
     if name not in {str(e.payload["name"]) for e in saved_figures(case)}:
         raise WorkbenchError(f"There is no figure called '{name}'.")
     with case.transaction() as conn:
-        return events.append(conn, kind=REMOVED, payload={"name": name},
+        return events.append(conn, kind=REMOVED, payload={"name": name, "base": _base(case, name)},
                              author=current_author(), replica=case.replica_id)
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.analysis.filters import Condition
+from workbench.analysis.versions import Field, fields
 from workbench.errors import WorkbenchError
 from workbench.ingest.documents import extract_text
-from workbench.services.identity import current_author
+from workbench.services.identity import current_author, writer
 from workbench.services.search import ANNOTATION, NOTE, SOURCE, index_pending
 from workbench.store import events, files
 from workbench.store.case import CaseFile
@@ -24,9 +25,8 @@ from workbench.store.case import CaseFile
 
 def _record(case: CaseFile, kind: str, payload: dict[str, Any]) -> events.Event:
     with case.transaction() as conn:
-        event = events.append(
-            conn, kind=kind, payload=payload, author=current_author(), replica=case.replica_id
-        )
+        event = events.append(conn, kind=kind, payload=payload,
+                              **writer(case.replica_id, payload))  # type: ignore[arg-type]
         index_pending(conn)
     return event
 
@@ -43,8 +43,10 @@ def save_note(
     title = " ".join(title.split())
     if not title:
         raise WorkbenchError("A note needs a title.")
+    current = note_fields(case).get(title)
     payload: dict[str, Any] = {"title": title, "text": text, "sha256": _text_sha(text),
-                               "confidential": bool(confidential)}
+                               "confidential": bool(confidential),
+                               "base": sorted(h.id for h in current.heads) if current else []}
     if origin:
         payload["origin"] = origin
     return _record(case, NOTE, payload)
@@ -109,9 +111,8 @@ def add_source(
         payload["origin"] = origin
     with case.transaction() as conn:
         files.add(conn, path, sha)
-        event = events.append(
-            conn, kind=SOURCE, payload=payload, author=current_author(), replica=case.replica_id
-        )
+        event = events.append(conn, kind=SOURCE, payload=payload,
+                              **writer(case.replica_id, payload))  # type: ignore[arg-type]
         index_pending(conn)
     return event
 
@@ -143,18 +144,37 @@ def annotate(
 # -- folds ---------------------------------------------------------------------------------
 
 
+def note_fields(case: CaseFile) -> dict[str, Field]:
+    """Every note's versions still in force, by title, with its heads."""
+    return fields(events.read_live(case.conn, NOTE), lambda e: str(e.payload["title"]))
+
+
 def notes(case: CaseFile) -> list[dict[str, Any]]:
-    """The latest version of every note, by title, with its author and clock."""
-    latest: dict[str, events.Event] = {}
-    for e in events.read_live(case.conn, NOTE):
-        latest[str(e.payload["title"])] = e
-    return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
-            for _, e in sorted(latest.items())]
+    """The current version of every note, by title, with its author and clock.
+
+    After a merge in which two copies edited the same note, ``conflict`` lists every head
+    (id, author, clock, text) until a new version replaces them.
+    """
+    out = []
+    for _title, f in sorted(note_fields(case).items()):
+        e = f.current
+        conflict = [{"id": h.id, "author": h.author, "hlc": h.hlc, "text": h.payload.get("text")}
+                    for h in f.heads] if f.in_conflict else []
+        out.append({**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc,
+                    "conflict": conflict})
+    return out
 
 
 def sources(case: CaseFile) -> list[dict[str, Any]]:
-    return [{**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc}
-            for e in events.read_live(case.conn, SOURCE)]
+    """Sources in force, one per file: the same bytes added in two copies are one source."""
+    seen: set[str] = set()
+    out = []
+    for e in events.read_live(case.conn, SOURCE):
+        sha = str(e.payload.get("sha256"))
+        if sha not in seen:
+            seen.add(sha)
+            out.append({**e.payload, "id": e.id, "author": e.author, "hlc": e.hlc})
+    return out
 
 
 def annotations(case: CaseFile, company: str | None = None) -> list[dict[str, Any]]:
@@ -195,3 +215,21 @@ def sync_folder_record(case: CaseFile, folder: Path) -> dict[str, int]:
                 add_source(case, path, origin=f"sources/{path.name}")
                 added["sources"] += 1
     return added
+
+
+def purge_source(case: CaseFile, event_id: str) -> events.Event:
+    """Remove a source for good: its event and its file's bytes, here and in every copy this
+    case is merged with later. The purge event keeps only the ids, never the title."""
+    from workbench.store.merge import PURGED, apply_purges
+
+    source = next((e for e in events.read(case.conn, SOURCE)
+                   if e.id == event_id or (len(event_id) >= 8 and e.id.startswith(event_id))),
+                  None)
+    if source is None:
+        raise WorkbenchError(f"There is no source {event_id[:12]} in this case.")
+    with case.transaction() as conn:
+        purge = events.append(conn, kind=PURGED,
+                              payload={"event": source.id, "sha256": source.payload.get("sha256")},
+                              author=current_author(), replica=case.replica_id)
+        apply_purges(conn)
+    return purge

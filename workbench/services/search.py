@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from workbench.analysis.frame import shipments_frame
+from workbench.analysis.versions import heads
 from workbench.errors import WorkbenchError
 from workbench.ingest.documents import extract_text
 from workbench.store import events, files, shipments
@@ -58,9 +59,9 @@ def _put(conn: sqlite3.Connection, kind: str, ref: str, title: str, body: str) -
     )
 
 
-def _latest_note(conn: sqlite3.Connection, title: str) -> events.Event | None:
-    versions = [e for e in events.read_live(conn, NOTE) if e.payload.get("title") == title]
-    return versions[-1] if versions else None
+def _note_heads(conn: sqlite3.Connection, title: str) -> tuple[events.Event, ...]:
+    """The note's current versions (two or more while a merge conflict stands)."""
+    return heads([e for e in events.read_live(conn, NOTE) if e.payload.get("title") == title])
 
 
 def _ref(e: events.Event) -> str:
@@ -91,12 +92,12 @@ def _index_event(conn: sqlite3.Connection, e: events.Event) -> None:
     if e.kind == events.UNDO:
         _index_undo(conn, e)
     elif e.kind == NOTE:
-        latest = _latest_note(conn, str(p.get("title")))
-        if latest is None:
+        current = _note_heads(conn, str(p.get("title")))
+        if not current:
             conn.execute("DELETE FROM search_index WHERE ref = ?", (_ref(e),))
         else:
-            _put(conn, "note", _ref(latest), str(latest.payload["title"]),
-                 str(latest.payload.get("text", "")))
+            _put(conn, "note", _ref(e), str(p.get("title")),
+                 "\n".join(str(h.payload.get("text", "")) for h in current))
     elif e.kind == SOURCE:
         stored = files.find(conn, str(p.get("sha256")))
         text = extract_text(stored.name, files.read_bytes(conn, stored.id)) if stored else None

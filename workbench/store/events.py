@@ -69,12 +69,17 @@ def append(
     payload: dict[str, Any],
     author: str,
     replica: str,
+    hlc: str | None = None,
 ) -> Event:
-    """Append one event inside the caller's transaction and return it."""
-    hlc = next_hlc(conn)
+    """Append one event inside the caller's transaction and return it.
+
+    ``hlc`` is given only for events every copy must write identically (see the case folder).
+    """
+    hlc = next_hlc(conn) if hlc is None else hlc
     eid = event_id(hlc, author, replica, kind, payload)
     conn.execute(
-        "INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO events(id, hlc, author, replica, kind, payload)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         (eid, hlc, author, replica, kind, canonical_json(payload)),
     )
     return Event(eid, hlc, author, replica, kind, payload)

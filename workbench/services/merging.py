@@ -1,0 +1,147 @@
+"""Merge a colleague's copy (a case file, an encrypted bundle, or a ``journal.jsonl``).
+
+Before anything is written the case is snapshotted beside itself (``.snapshots/``), so the
+last merge can be undone; the merge itself is one transaction, so a crash leaves the case as
+it was before or as it is after, never in between.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.ingest.dedupe import find_duplicates
+from workbench.services.conflicts import conflicts
+from workbench.services.journal import read_journal
+from workbench.services.search import index_pending
+from workbench.store import merge
+from workbench.store.case import CaseFile
+
+SNAPSHOTS = ".snapshots"
+KEEP_SNAPSHOTS = 5
+Passphrase = Callable[[], str]
+
+
+def snapshot_dir(case_path: Path) -> Path:
+    return Path(case_path).parent / SNAPSHOTS
+
+
+def take_snapshot(case: CaseFile, label: str) -> Path:
+    """A consistent copy of the open case (SQLite's backup), written atomically."""
+    folder = snapshot_dir(case.path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{case.path.stem}.{label}.{stamp}.wbcase"
+    fd, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+    os.close(fd)
+    try:
+        copy = sqlite3.connect(temp_name)
+        try:
+            case.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        with open(temp_name, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    for old in sorted(folder.glob(f"{case.path.stem}.{label}.*.wbcase"))[:-KEEP_SNAPSHOTS]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _is_journal(path: Path) -> bool:
+    if path.suffix.lower() in (".jsonl", ".json"):
+        return True
+    with path.open("rb") as fh:
+        return fh.read(1) == b"{"
+
+
+def merge_case(case: CaseFile, other: Path, *, passphrase: Passphrase | None = None,
+               ) -> dict[str, Any]:
+    """Add what ``other`` holds and this case lacks; report counts and open conflicts."""
+    other = Path(other)
+    if not other.is_file():
+        raise WorkbenchError(f"{other.name or other} does not exist or is not a file.")
+    if other.resolve() == case.path.resolve():
+        raise WorkbenchError("A case cannot be merged with itself.")
+    with tempfile.TemporaryDirectory(prefix="workbench-merge-") as tmp:
+        source = _plain_copy(other, Path(tmp), passphrase)
+        report = merge.MergeReport()
+        if source is None:
+            try:
+                incoming = read_journal(other)
+            except WorkbenchError as exc:
+                raise merge.MergeError(str(exc)) from None
+            snapshot = take_snapshot(case, "before-merge")
+            with case.transaction() as conn:
+                merge.merge_events(conn, incoming, report)
+                merge.note_merge(conn, other.name)
+                index_pending(conn)
+        else:
+            src = merge.open_untrusted(source)
+            try:
+                incoming = merge.verified_events(src, other.name)
+                snapshot = take_snapshot(case, "before-merge")
+                with case.transaction() as conn:
+                    merge.merge_events(conn, incoming, report)
+                    merge.merge_source_files(conn, src, report)
+                    merge.merge_imports(conn, src, report, find_duplicates)
+                    merge.note_merge(conn, other.name)
+                    index_pending(conn)
+            finally:
+                src.close()
+    return {"merged": other.name, **report.as_json(), "snapshot": snapshot.name,
+            "conflicts": conflicts(case)}
+
+
+def _plain_copy(other: Path, tmp: Path, passphrase: Passphrase | None) -> Path | None:
+    """The other copy as a case file to read (decrypted if a bundle); None for a journal."""
+    from workbench.store import bundle
+
+    if bundle.is_bundle(other):
+        if passphrase is None:
+            raise WorkbenchError(f"{other.name} is encrypted; give its passphrase.")
+        plain = tmp / "other.wbcase"
+        bundle.decrypt_file(other, plain, passphrase())
+        return plain
+    if _is_journal(other):
+        return None
+    plain = tmp / "other.wbcase"  # read a private copy: the original may be open elsewhere
+    plain.write_bytes(other.read_bytes())
+    wal = other.with_name(other.name + "-wal")
+    if wal.is_file():
+        Path(str(plain) + "-wal").write_bytes(wal.read_bytes())
+    return plain
+
+
+def undo_last_merge(case_path: Path) -> Path:
+    """Put back the case as it was before its latest merge (the case must be closed)."""
+    case_path = Path(case_path)
+    taken = sorted(snapshot_dir(case_path).glob(f"{case_path.stem}.before-merge.*.wbcase"))
+    if not taken:
+        raise WorkbenchError("There is no merge to undo for this case.")
+    latest = taken[-1]
+    CaseFile.open(latest, read_only=True).close()  # a sound case file, or say why
+    fd, temp_name = tempfile.mkstemp(dir=case_path.parent, suffix=".part")
+    os.close(fd)
+    try:
+        Path(temp_name).write_bytes(latest.read_bytes())
+        with open(temp_name, "rb+") as fh:
+            os.fsync(fh.fileno())
+        for leftover in ("-wal", "-shm"):
+            Path(str(case_path) + leftover).unlink(missing_ok=True)
+        os.replace(temp_name, case_path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    latest.unlink()
+    return latest
