@@ -87,7 +87,7 @@ def merge_case(case: CaseFile, other: Path, *, passphrase: Passphrase | None = N
                 merge.note_merge(conn, other.name)
                 index_pending(conn)
         else:
-            src = merge.open_untrusted(source)
+            src = merge.open_untrusted(source, other.name)
             try:
                 incoming = merge.verified_events(src, other.name)
                 snapshot = take_snapshot(case, "before-merge")

@@ -63,9 +63,12 @@ class MergeReport:
 # -- the untrusted copy ---------------------------------------------------------------------
 
 
-def open_untrusted(path: Path) -> sqlite3.Connection:
-    """Open another copy read-only after checking it is a sound case file and nothing more."""
-    name = Path(path).name
+def open_untrusted(path: Path, name: str | None = None) -> sqlite3.Connection:
+    """Open another copy read-only after checking it is a sound case file and nothing more.
+
+    ``name`` is how messages call it (the reporter's file, not a private copy of it).
+    """
+    name = name or Path(path).name
     try:
         with Path(path).open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":

@@ -18,6 +18,9 @@ class ActionId(StrEnum):
     CASE_EXPORT_SUMMARY = "case.export_summary"
     CASE_EXPORT_CSV = "case.export_csv"
     CASE_SAVE_FIGURE = "case.save_figure"
+    CASE_SHARE = "case.share"
+    CASE_MERGE = "case.merge"
+    CASE_UNDO_MERGE = "case.undo_merge"
     CASE_CLOSE = "case.close"
     APP_QUIT = "app.quit"
     EDIT_UNDO = "edit.undo"
@@ -47,6 +50,12 @@ SPECS: dict[ActionId, ActionSpec] = {
         "Figures with their evidence rows, totals, replies, annotations and sources"),
     ActionId.CASE_EXPORT_CSV: ActionSpec("Export table as &CSV…", None,
                                          "The rows the table shows now, in its order"),
+    ActionId.CASE_SHARE: ActionSpec("S&hare case…", "Ctrl+Shift+H",
+                                    "A copy for a colleague: redacted, encrypted if you wish"),
+    ActionId.CASE_MERGE: ActionSpec("&Merge from colleague…", "Ctrl+Shift+M",
+                                    "Take in a colleague's copy, bundle or journal"),
+    ActionId.CASE_UNDO_MERGE: ActionSpec("Undo last merge", None,
+                                         "Put the case back as it was before its last merge"),
     ActionId.CASE_SAVE_FIGURE: ActionSpec("Save filter as &figure…", "Ctrl+Shift+G",
                                           "Name the current filter as a figure of the story"),
     ActionId.CASE_CLOSE: ActionSpec("&Close case", QKeySequence.StandardKey.Close),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QWidget,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 from workbench.analysis.view_state import FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services.cases import load_shipments, new_case, open_case
+from workbench.services.merging import merge_case, undo_last_merge
+from workbench.store.case import CaseFile
 from workbench.ui import export_jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.export_jobs import SummaryWorker
@@ -27,6 +30,7 @@ from workbench.ui.panels.base import Panel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
 from workbench.ui.panels.shipments import ShipmentsPanel
 from workbench.ui.session import CaseSession
+from workbench.ui.share_dialog import share_from_window
 from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
@@ -50,6 +54,7 @@ class MainWindow(QMainWindow):
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._export_worker: SummaryWorker | None = None
+        self._opened_from: Path | None = None  # the file or folder the reporter opened
         self.actions = build_actions(self)
         self._build_menus()
         self._build_status_bar()
@@ -67,6 +72,7 @@ class MainWindow(QMainWindow):
                           ActionId.CASE_IMPORT, ActionId.CASE_SAVE_FIGURE, None,
                           ActionId.CASE_EXPORT_SUMMARY, ActionId.CASE_EXPORT_CSV,
                           ActionId.CASE_EXPORT_CHART, None,
+                          ActionId.CASE_SHARE, ActionId.CASE_MERGE, ActionId.CASE_UNDO_MERGE, None,
                           ActionId.CASE_CLOSE, ActionId.APP_QUIT):
             file_menu.addSeparator() if action_id is None else file_menu.addAction(a[action_id])
         edit_menu = bar.addMenu("&Edit")
@@ -96,6 +102,10 @@ class MainWindow(QMainWindow):
         a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
         a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(self.export_summary)
         a[ActionId.CASE_EXPORT_CSV].triggered.connect(self.export_csv)
+        a[ActionId.CASE_SHARE].triggered.connect(
+            lambda: self.session and share_from_window(self, self.session))
+        a[ActionId.CASE_MERGE].triggered.connect(lambda: self.merge_from())
+        a[ActionId.CASE_UNDO_MERGE].triggered.connect(self.undo_last_merge)
         a[ActionId.CASE_SAVE_FIGURE].triggered.connect(
             lambda: "figures" in self.panels and self.panels["figures"].save_from_filter()
         )
@@ -161,6 +171,7 @@ class MainWindow(QMainWindow):
         self._build_docks(session)
         self.setWindowTitle(f"{session.summary.title} — {APP_NAME}")
         settings.remember_case(Path(path))
+        self._opened_from = Path(path)
         self.statusBar().showMessage(f"Opened {session.summary.title}", 4000)
         self._update_status()
         self.update_actions()
@@ -354,6 +365,68 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, APP_NAME, f"Could not write {out.name}: {exc}")
             return
         self.statusBar().showMessage(f"Exported {rows:,} rows to {out.name}", 8000)
+
+    # -- colleagues -----------------------------------------------------------------------------
+
+    def merge_from(self, other: Path | None = None, passphrase: str | None = None) -> bool:
+        """Take in a colleague's copy, then show the case as merged (conflicts listed)."""
+        if self.session is None:
+            return False
+        if other is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, "Merge from colleague", str(self.session.summary.path.parent),
+                "Case copies (*.wbcase *.wbbundle *.jsonl);;All files (*)")
+            if not name:
+                return False
+            other = Path(name)
+
+        def ask() -> str:
+            if passphrase is not None:
+                return passphrase
+            text, ok = QInputDialog.getText(self, "Encrypted copy",
+                                            f"Passphrase for {other.name}:",
+                                            QLineEdit.EchoMode.Password)
+            if not ok:
+                raise WorkbenchError("Merge cancelled; nothing was changed.")
+            return text
+
+        path = self.session.summary.path
+        case = CaseFile.open(path)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = merge_case(case, other, passphrase=ask)
+        except WorkbenchError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        finally:
+            case.close()
+        QGuiApplication.restoreOverrideCursor()
+        self.open_case(self._opened_from or path)
+        found = len(report["conflicts"])
+        self.statusBar().showMessage(
+            f"Merged {other.name}: {report['events']} changes, {report['shipments']:,} new "
+            f"shipments" + (f"; {found} conflicts to settle in the Conflicts panel" if found
+                            else ""), 15000)
+        if found and "conflicts" in self.docks:
+            self.docks["conflicts"].raise_()
+        return True
+
+    def undo_last_merge(self) -> bool:
+        """Put the case back as it was before its last merge (from the snapshot)."""
+        if self.session is None:
+            return False
+        path, opened = self.session.summary.path, self._opened_from
+        self.close_case()
+        try:
+            undo_last_merge(path)
+        except WorkbenchError as exc:
+            self.open_case(opened or path)
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        self.open_case(opened or path)
+        self.statusBar().showMessage("The case is back as it was before its last merge.", 10000)
+        return True
 
     # -- Qt events ------------------------------------------------------------------------------
 

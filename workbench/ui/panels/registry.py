@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workbench.ui.panels.annotations import AnnotationsPanel
 from workbench.ui.panels.base import Panel
+from workbench.ui.panels.conflicts import ConflictsPanel
 from workbench.ui.panels.details import DetailsPanel
 from workbench.ui.panels.figures import FiguresPanel
 from workbench.ui.panels.history import HistoryPanel
@@ -20,7 +21,7 @@ from workbench.ui.panels.timeline import TimelinePanel
 #: Dock panels in the order they are laid out by default.
 DOCK_PANELS: tuple[type[Panel], ...] = (
     SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel, HistoryPanel,
-    NotesPanel, AnnotationsPanel, FiguresPanel,
+    NotesPanel, AnnotationsPanel, FiguresPanel, ConflictsPanel,
 )
 
 
