@@ -28,7 +28,7 @@ def test_merge_settle_and_undo_in_the_window(private_window, sample_case: Path,
     window.session.record(lambda c: save_note(c, NOTE, "Ji-woo's version"))
 
     assert window.merge_from(theirs / "case.wbcase")
-    assert "1 conflicts to settle" in window.statusBar().currentMessage()
+    assert "1 conflict to settle" in window.statusBar().currentMessage()
     panel = window.panels["conflicts"]
     assert sorted(r["value"] for r in panel.rows) == ["Ji-woo's version", "Mei's version"]
     annotations = window.panels["annotations"]

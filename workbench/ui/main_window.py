@@ -406,8 +406,8 @@ class MainWindow(QMainWindow):
         found = len(report["conflicts"])
         self.statusBar().showMessage(
             f"Merged {other.name}: {report['events']} changes, {report['shipments']:,} new "
-            f"shipments" + (f"; {found} conflicts to settle in the Conflicts panel" if found
-                            else ""), 15000)
+            f"shipments" + (f"; {found} conflict{'s' if found > 1 else ''} to settle in the "
+                            "Conflicts panel" if found else ""), 15000)
         if found and "conflicts" in self.docks:
             self.docks["conflicts"].raise_()
         return True

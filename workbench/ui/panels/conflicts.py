@@ -90,7 +90,8 @@ class ConflictsPanel(Panel):
               "value": " ".join(str(r["value"]).split())[:300]} for r in self.rows],
             columns=[c.key for c in COLUMNS]))
         self.summary.setText(
-            f"{len(found)} conflicts after merging copies: choose the value to keep."
+            f"{len(found)} conflict{'s' if len(found) > 1 else ''} after merging copies: "
+            "choose the value to keep."
             if found else "No conflicts: every field has one value.")
         self.keep_button.setEnabled(bool(found))
 

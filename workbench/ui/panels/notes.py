@@ -212,7 +212,12 @@ class NotesPanel(Panel):
         self.confidential.setChecked(bool(entry.get("confidential")))
         self.editor.setPlainText(str(entry.get("text", "")))
         self.render_preview()
-        self.message.setText(f"Last saved by {entry.get('author', '?')}.")
+        if entry.get("conflict"):
+            who = " and ".join(str(c["author"]) for c in entry["conflict"])
+            self.message.setText(f"Changed in two copies ({who}): both versions are in the "
+                                 "Conflicts panel; saving here replaces both.")
+        else:
+            self.message.setText(f"Last saved by {entry.get('author', '?')}.")
 
     def show_source(self, entry: dict[str, Any]) -> None:
         """A source's extracted text in the editor (read-only) and its metadata as preview."""
