@@ -8,6 +8,7 @@ it was before or as it is after, never in between.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -65,42 +66,72 @@ def _is_journal(path: Path) -> bool:
         return fh.read(1) == b"{"
 
 
+def clear_leftovers(case_path: Path) -> None:
+    """Remove what a killed merge or snapshot left (partial snapshots, private copies)."""
+    folder = snapshot_dir(case_path)
+    if not folder.is_dir():
+        return
+    for part in folder.glob("*.part"):
+        part.unlink(missing_ok=True)
+    for work in folder.glob("merge-*"):
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def merge_case(case: CaseFile, other: Path, *, passphrase: Passphrase | None = None,
                ) -> dict[str, Any]:
-    """Add what ``other`` holds and this case lacks; report counts and open conflicts."""
+    """Add what ``other`` holds and this case lacks; report counts and open conflicts.
+
+    The other copy is read from a private work folder beside the case's snapshots (never the
+    system's temporary folder: a decrypted bundle must not outlive a crash somewhere shared),
+    and the snapshot is dropped again if the merge is refused.
+    """
     other = Path(other)
     if not other.is_file():
         raise WorkbenchError(f"{other.name or other} does not exist or is not a file.")
     if other.resolve() == case.path.resolve():
         raise WorkbenchError("A case cannot be merged with itself.")
-    with tempfile.TemporaryDirectory(prefix="workbench-merge-") as tmp:
-        source = _plain_copy(other, Path(tmp), passphrase)
-        report = merge.MergeReport()
-        if source is None:
-            try:
-                incoming = read_journal(other)
-            except WorkbenchError as exc:
-                raise merge.MergeError(str(exc)) from None
-            snapshot = take_snapshot(case, "before-merge")
-            with case.transaction() as conn:
-                merge.merge_events(conn, incoming, report)
-                merge.note_merge(conn, other.name)
-                index_pending(conn)
-        else:
-            src = merge.open_untrusted(source, other.name)
-            try:
-                incoming = merge.verified_events(src, other.name)
-                snapshot = take_snapshot(case, "before-merge")
-                with case.transaction() as conn:
-                    merge.merge_events(conn, incoming, report)
-                    merge.merge_source_files(conn, src, report)
-                    merge.merge_imports(conn, src, report, find_duplicates)
-                    merge.note_merge(conn, other.name)
-                    index_pending(conn)
-            finally:
-                src.close()
+    clear_leftovers(case.path)
+    folder = snapshot_dir(case.path)
+    folder.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="merge-", dir=folder))
+    try:
+        report, snapshot = _merge_from(case, other, _plain_copy(other, work, passphrase))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return {"merged": other.name, **report.as_json(), "snapshot": snapshot.name,
             "conflicts": conflicts(case)}
+
+
+def _merge_from(case: CaseFile, other: Path, source: Path | None,
+                ) -> tuple[merge.MergeReport, Path]:
+    report = merge.MergeReport()
+    if source is None:
+        try:
+            incoming = read_journal(other)
+        except WorkbenchError as exc:
+            raise merge.MergeError(str(exc)) from None
+        src = None
+    else:
+        src = merge.open_untrusted(source, other.name)
+    try:
+        if src is not None:
+            incoming = merge.verified_events(src, other.name)
+        snapshot = take_snapshot(case, "before-merge")
+        try:
+            with case.transaction() as conn:
+                merge.merge_events(conn, incoming, report)
+                if src is not None:
+                    merge.merge_source_files(conn, src, report)
+                    merge.merge_imports(conn, src, report, find_duplicates)
+                merge.note_merge(conn, other.name)
+                index_pending(conn)
+        except BaseException:
+            snapshot.unlink(missing_ok=True)  # nothing was merged: nothing to undo
+            raise
+    finally:
+        if src is not None:
+            src.close()
+    return report, snapshot
 
 
 def _plain_copy(other: Path, tmp: Path, passphrase: Passphrase | None) -> Path | None:

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from workbench.errors import WorkbenchError
-from workbench.store import events, schema, shipments
+from workbench.store import events, files, schema, shipments
 from workbench.store.case import utc_now
 
 PURGED = "source.purged"
@@ -104,7 +104,8 @@ def _check_objects(conn: sqlite3.Connection, name: str) -> None:
             continue
         if kind == "index" and (obj in _INDEXES or obj.startswith("sqlite_autoindex_")):
             continue
-        raise MergeError(f"{name} holds a {kind} '{obj}' that a case file never has; "
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise MergeError(f"{name} holds {article} {kind} '{obj}' that a case file never has; "
                          "it was not merged.")
 
 
@@ -204,6 +205,11 @@ def _copy_file(dst: sqlite3.Connection, src: sqlite3.Connection, src_id: int) ->
     row = dst.execute("SELECT id FROM files WHERE sha256 = ?", (sha,)).fetchone()
     if row:
         return int(row[0])
+    try:
+        files.read_bytes(src, src_id)  # the bytes must be the file its hash names
+    except (WorkbenchError, pa.ArrowInvalid, OSError, ValueError):
+        raise MergeError(f"The other copy's file {name} does not match its SHA-256; "
+                         "it was not merged.") from None
     cur = dst.execute("INSERT INTO files(sha256, name, size, added_at) VALUES (?, ?, ?, ?)",
                       (sha, name, size, added))
     new_id = int(cur.lastrowid or 0)
@@ -249,6 +255,7 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
         table, decl, content = _import_rows(src, src_import)
         dup = find_duplicates(decl, content, known_decl, known_content)
         keep = ~dup
+        new_file = not dst.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha,)).fetchone()
         file_id = _copy_file(dst, src, src_file)
         cur = dst.execute(
             "INSERT INTO imports(file_id, sheet, recipe_id, imported_at, rows_read, imported,"
@@ -256,6 +263,7 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
             (file_id, sheet, imported_at, rows_read, int(keep.sum()), int(dup.sum()),
              rejected, mapping))
         import_id = int(cur.lastrowid or 0)
+        report.files += int(new_file)
         if table is not None and keep.any():
             shipments.write(dst, import_id, table.filter(pa.array(keep)), decl[keep],
                             content[keep])
@@ -286,7 +294,7 @@ def _import_rows(src: sqlite3.Connection, import_id: int,
             tables.append(part)
             decl.append(keys_d)
             content.append(keys_c)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowInvalid, OSError, ValueError) as exc:
         raise MergeError(f"The other copy's shipments cannot be read ({exc}).") from None
     if not tables:
         empty = np.empty(0, dtype=np.uint64)
