@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_case import build_case
+
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 BUDGET_SECONDS = 10.0
@@ -30,24 +32,6 @@ FIGURES = (
     ("First week of June 2023", ["date=2023-06-01..2023-06-07"]),
     ("Chinese-made, January 2019", ["origin_country=CN", "date=2019-01-01..2019-01-31"]),
 )
-
-
-def build_case(rows: int) -> Path:
-    """The benchmark case (the generated CSV extract imported once, kept in ``bench/out``)."""
-    case = OUT / f"case_{rows}.wbcase"
-    if case.exists():
-        return case
-    csv = OUT / f"extract_{rows}.csv"
-    if not csv.exists():
-        subprocess.run([sys.executable, str(BENCH / "make_extract.py"), "--rows", str(rows),
-                        "--out", str(OUT)], check=True)
-    from workbench.services.cases import new_case
-    from workbench.services.importing import import_file
-
-    c = new_case(case, f"Window benchmark, {rows:,} synthetic shipments")
-    import_file(c, csv)
-    c.close()
-    return case
 
 
 def prepare(source: Path, folder: Path) -> tuple[Path, list[int]]:

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_case import build_case
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
@@ -27,24 +29,6 @@ import numpy as np
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 BUDGETS = {"open": 2.0, "sort": 0.2, "filter": 0.2, "timeline": 0.1}
-
-
-def build_case(rows: int) -> Path:
-    """The benchmark case: the generated extract imported once (kept between runs)."""
-    case = OUT / f"case_{rows}.wbcase"
-    if case.exists():
-        return case
-    csv = OUT / f"extract_{rows}.csv"
-    if not csv.exists():
-        subprocess.run([sys.executable, str(BENCH / "make_extract.py"), "--rows", str(rows),
-                        "--out", str(OUT)], check=True)
-    from workbench.services.cases import new_case
-    from workbench.services.importing import import_file
-
-    c = new_case(case, f"Window benchmark, {rows:,} synthetic shipments")
-    import_file(c, csv)
-    c.close()
-    return case
 
 
 def best(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from workbench.app import main
-from workbench.export.atomic import atomic_target
+from workbench.store.durable import atomic_target
 from workbench.export.csv_table import write_csv
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.export.atomic import atomic_target
+from workbench.store.durable import atomic_target
 
 #: Leading characters that make a spreadsheet read a text cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from workbench.errors import WorkbenchError
-from workbench.export.atomic import atomic_target
+from workbench.store.durable import atomic_target
 
 #: Rows a worksheet holds, header included (Excel's limit).
 SHEET_ROWS = 1_048_576

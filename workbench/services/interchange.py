@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.export.atomic import atomic_target
 from workbench.export.ftm import Supplier, ftm_entities, ftm_model
 from workbench.services.cases import load_shipments, value_column
 from workbench.services.companies import company_book
 from workbench.store.case import CaseFile
+from workbench.store.durable import atomic_target
 
 
 def export_ftm(case: CaseFile, out_path: Path) -> dict[str, object]:

@@ -7,7 +7,6 @@ it was before or as it is after, never in between.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -23,6 +22,7 @@ from workbench.services.journal import read_journal
 from workbench.services.search import index_pending
 from workbench.store import merge
 from workbench.store.case import CaseFile
+from workbench.store.durable import atomic_target
 
 SNAPSHOTS = ".snapshots"
 KEEP_SNAPSHOTS = 5
@@ -39,21 +39,13 @@ def take_snapshot(case: CaseFile, label: str) -> Path:
     folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{case.path.stem}.{label}.{stamp}.wbcase"
-    fd, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
-    os.close(fd)
-    try:
-        copy = sqlite3.connect(temp_name)
+    with atomic_target(target) as temp:
+        copy = sqlite3.connect(temp)
         try:
             case.conn.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.close()
-        with open(temp_name, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     for old in sorted(folder.glob(f"{case.path.stem}.{label}.*.wbcase"))[:-KEEP_SNAPSHOTS]:
         old.unlink(missing_ok=True)
     return target
@@ -162,17 +154,9 @@ def undo_last_merge(case_path: Path) -> Path:
         raise WorkbenchError("There is no merge to undo for this case.")
     latest = taken[-1]
     CaseFile.open(latest, read_only=True).close()  # a sound case file, or say why
-    fd, temp_name = tempfile.mkstemp(dir=case_path.parent, suffix=".part")
-    os.close(fd)
-    try:
-        Path(temp_name).write_bytes(latest.read_bytes())
-        with open(temp_name, "rb+") as fh:
-            os.fsync(fh.fileno())
-        for leftover in ("-wal", "-shm"):
+    with atomic_target(case_path) as temp:
+        temp.write_bytes(latest.read_bytes())
+        for leftover in ("-wal", "-shm"):  # a stale log must never meet the restored file
             Path(str(case_path) + leftover).unlink(missing_ok=True)
-        os.replace(temp_name, case_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     latest.unlink()
     return latest

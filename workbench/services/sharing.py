@@ -38,7 +38,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.services.search import NOTE, SOURCE, rebuild_index
-from workbench.store import bundle, events, snapshot
+from workbench.store import bundle, durable, events, snapshot
 from workbench.store.case import CaseFile
 from workbench.store.snapshot import SnapshotCancelled
 
@@ -207,9 +207,9 @@ def share_case(
 
             bundle.encrypt_file(plain, out, passphrase, progress=on_chunk)  # atomic itself
         else:
-            snapshot.fsync_file(plain)
+            durable.fsync_file(plain)
             plain.replace(out)
-            snapshot.fsync_folder(out.parent)
+            durable.fsync_folder(out.parent)
     finally:
         # Removing the plaintext is a plain unlink: overwriting it first would not reach the
         # old blocks on an SSD or a journalling file system, so it would only pretend.

@@ -44,6 +44,7 @@ from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from workbench.errors import WorkbenchError
+from workbench.store.durable import fsync_folder
 
 MAGIC = b"WBBUNDLE"
 FORMAT_VERSION = 1
@@ -347,18 +348,6 @@ def _atomic_output(dst: Path) -> Iterator[BinaryIO]:
             reason = err.strerror or str(err)
             raise BundleError(f"Writing {dst.name} failed: {reason}.") from None
         raise
-    _fsync_directory(dst.parent)
+    fsync_folder(dst.parent)
 
 
-def _fsync_directory(folder: Path) -> None:
-    """Make the rename durable where the platform allows syncing a directory."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

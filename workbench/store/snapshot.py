@@ -9,13 +9,13 @@ so nothing left out can reach it. :func:`seal` then makes either one a single, c
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from workbench.errors import CaseFileError, WorkbenchError
 from workbench.store import schema
+from workbench.store.durable import fsync_file
 
 #: Tables a redacted copy may receive, in the order they are filled (parents first).
 ALLOWED_TABLES = ("meta", "files", "file_parts", "recipes", "imports", "shipment_chunks",
@@ -197,25 +197,6 @@ def seal(path: Path, *, compact: bool) -> None:
     if leftovers:
         raise CaseFileError(f"The snapshot left a {leftovers[0]} file behind.")
     fsync_file(path)
-
-
-def fsync_file(path: Path) -> None:
-    with Path(path).open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable, where the platform allows opening a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def remove_with_sidecars(paths: Iterable[Path]) -> None:

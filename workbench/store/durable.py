@@ -1,6 +1,7 @@
-"""Publishing a written file all at once: a temp file beside the target, fsync, ``os.replace``.
+"""Writing files that survive a crash: fsync, and publishing all at once.
 
-A reader (or a crash) sees either the old file or the complete new one, never half of it; on an
+``atomic_target`` writes a temp file beside the target, fsyncs it and ``os.replace``s it, so a
+reader (or a crash) sees either the old file or the complete new one, never half of it; on an
 error or a cancel the temp file is removed and an existing target is left untouched.
 """
 
@@ -23,17 +24,20 @@ def atomic_target(out: Path) -> Iterator[Path]:
     try:
         os.chmod(temp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
         yield temp
-        with temp.open("rb+") as fh:
-            fh.flush()
-            os.fsync(fh.fileno())
+        fsync_file(temp)
         os.replace(temp, out)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _sync_folder(out.parent)
+    fsync_folder(out.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def fsync_file(path: Path) -> None:
+    with Path(path).open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable (where the platform allows opening a folder)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
