@@ -624,8 +624,11 @@ def _draw_annotations(
         ax.plot([a, a, b, b], [y - tick, y, y, y - tick], transform=trans,
                 color=ANNOTATION_COLOUR, lw=1.2, solid_joinstyle="miter", zorder=4,
                 gid="annotation")
-        ax.annotate(label, xy=(a, y), xycoords=trans, xytext=(3, -1.5),
-                    textcoords="offset points", ha="left", va="top", fontsize=_FONT - 1,
+        text_days = (len(label) * _CHAR_WIDTH * (_FONT - 1) + 6) * days_per_point
+        flip = a + text_days > x1  # would run past the axes (into the legend): end at b
+        ax.annotate(label, xy=(b if flip else a, y), xycoords=trans,
+                    xytext=(-3 if flip else 3, -1.5), textcoords="offset points",
+                    ha="right" if flip else "left", va="top", fontsize=_FONT - 1,
                     color=ANNOTATION_COLOUR, zorder=4, annotation_clip=False,
                     gid="annotation-label",
                     bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none",

@@ -99,6 +99,7 @@ class ShareDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("share.dialog")
         self.setWindowTitle("Share case")
+        self.setMinimumWidth(620)  # room for the whole output path
         self.case_path = Path(case_path)
         self.worker: ShareWorker | None = None
         self.result_data: dict[str, Any] | None = None
