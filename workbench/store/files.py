@@ -87,8 +87,9 @@ def read_bytes(conn: sqlite3.Connection, file_id: int) -> bytes:
     codec = pa.Codec("zstd")
     out = bytearray()
     for name, data in parts:
-        if name == "zstd":
-            out += codec.decompress(data, decompressed_size=min(PART_BYTES, row[1]), asbytes=True)
+        if name == "zstd":  # every part holds PART_BYTES of the file but the last
+            expected = min(PART_BYTES, row[1] - len(out))
+            out += codec.decompress(data, decompressed_size=expected, asbytes=True)
         else:
             out += data
     blob = bytes(out)
