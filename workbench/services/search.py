@@ -117,17 +117,21 @@ def _index_shipments(conn: sqlite3.Connection) -> None:
     for column, kind in (("sender", "company"), ("description", "description")):
         if column not in frame:
             continue
-        for value in sorted(frame[column].dropna().astype(str).unique()):
-            if value.strip():
-                title = value if kind == "company" else value[:80]
-                conn.execute(
-                    "INSERT INTO search_index(kind, ref, title, body) VALUES (?, ?, ?, ?)",
-                    (kind, f"{kind}:{value}", title, "" if kind == "company" else value),
-                )
+        values = sorted(v for v in frame[column].dropna().astype(str).unique() if v.strip())
+        conn.executemany(
+            "INSERT INTO search_index(kind, ref, title, body) VALUES (?, ?, ?, ?)",
+            ((kind, f"{kind}:{v}", v if kind == "company" else v[:80],
+              "" if kind == "company" else v) for v in values),
+        )
 
 
-def index_pending(conn: sqlite3.Connection) -> None:
-    """Bring the index up to date inside the caller's write transaction."""
+def index_pending(conn: sqlite3.Connection, *, with_shipments: bool = False) -> None:
+    """Index the events written since the last time, inside the caller's write transaction.
+
+    Company names and descriptions (hundreds of thousands at a million shipments) are
+    re-indexed only ``with_shipments``: by the search itself when the imports changed, so
+    saving a note right after a large import or merge does not wait for them.
+    """
     mark = int(_meta(conn, _EVENTS_MARK) or 0)
     rows = conn.execute("SELECT seq, id FROM events WHERE seq > ? ORDER BY seq", (mark,))
     pending = rows.fetchall()
@@ -139,7 +143,7 @@ def index_pending(conn: sqlite3.Connection) -> None:
         _set_meta(conn, _EVENTS_MARK, str(pending[-1][0]))
     count, last = conn.execute("SELECT count(*), max(id) FROM imports").fetchone()
     signature = f"{count}:{last}"
-    if _meta(conn, _IMPORTS_MARK) != signature:
+    if with_shipments and _meta(conn, _IMPORTS_MARK) != signature:
         _index_shipments(conn)
         _set_meta(conn, _IMPORTS_MARK, signature)
 
@@ -156,7 +160,7 @@ def refresh_index(case: CaseFile) -> None:
     if case.read_only or not _is_stale(case.conn):
         return
     with case.transaction() as conn:
-        index_pending(conn)
+        index_pending(conn, with_shipments=True)
 
 
 def rebuild_index(case: CaseFile) -> None:
@@ -164,7 +168,7 @@ def rebuild_index(case: CaseFile) -> None:
     with case.transaction() as conn:
         conn.execute("DELETE FROM search_index")
         conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (_EVENTS_MARK, _IMPORTS_MARK))
-        index_pending(conn)
+        index_pending(conn, with_shipments=True)
 
 
 def fts_query(text: str) -> str:

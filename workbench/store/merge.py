@@ -264,7 +264,14 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
              rejected, mapping))
         import_id = int(cur.lastrowid or 0)
         report.files += int(new_file)
-        if table is not None and keep.any():
+        if table is not None and keep.all():  # nothing held already: the chunks as they are
+            dst.executemany(
+                "INSERT INTO shipment_chunks(import_id, chunk_no, rows, decl_keys, content_keys,"
+                " data) VALUES (?, ?, ?, ?, ?, ?)",
+                ((import_id, *chunk) for chunk in src.execute(
+                    "SELECT chunk_no, rows, decl_keys, content_keys, data FROM shipment_chunks"
+                    " WHERE import_id = ? ORDER BY chunk_no", (src_import,))))
+        elif table is not None and keep.any():
             shipments.write(dst, import_id, table.filter(pa.array(keep)), decl[keep],
                             content[keep])
         dst.executemany(
