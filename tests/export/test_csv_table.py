@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from workbench.app import main
-from workbench.store.durable import atomic_target
 from workbench.export.csv_table import write_csv
+from workbench.store.durable import atomic_target
 
 
 def _read(path: Path) -> list[list[str]]:
