@@ -32,7 +32,7 @@ def test_window_opens_the_sample_case_with_every_panel(window) -> None:
     assert window.centralWidget().objectName() == "panel.shipments"
     assert set(window.docks) == {
         "suppliers", "timeline", "details", "profile", "replies", "history", "notes",
-        "annotations", "figures", "conflicts",
+        "annotations", "figures", "conflicts", "search",
     }
     assert all(d.objectName() == f"dock.{n}" for n, d in window.docks.items())
     assert window.status_rows.text() == "2,650 of 2,650 shipments"

@@ -26,6 +26,7 @@ class ActionId(StrEnum):
     EDIT_UNDO = "edit.undo"
     EDIT_REDO = "edit.redo"
     VIEW_FIND = "view.find"
+    VIEW_SEARCH_ALL = "view.search_all"
     VIEW_CLEAR_FILTERS = "view.clear_filters"
     VIEW_RESET_LAYOUT = "view.reset_layout"
 
@@ -65,6 +66,8 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.EDIT_REDO: ActionSpec("&Redo", QKeySequence.StandardKey.Redo),
     ActionId.VIEW_FIND: ActionSpec("&Find…", QKeySequence.StandardKey.Find,
                                    "Search names, descriptions and codes"),
+    ActionId.VIEW_SEARCH_ALL: ActionSpec("&Search everything…", "Ctrl+Shift+F",
+                                         "Notes, sources, annotations, replies, companies, goods"),
     ActionId.VIEW_CLEAR_FILTERS: ActionSpec("C&lear filters", "Ctrl+Shift+L"),
     ActionId.VIEW_RESET_LAYOUT: ActionSpec("&Reset layout", needs_case=False),
 }

@@ -21,6 +21,7 @@ from workbench.analysis.view_state import FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services.cases import load_shipments, new_case, open_case
 from workbench.services.merging import merge_case, undo_last_merge
+from workbench.services.search import Hit
 from workbench.store.case import CaseFile
 from workbench.ui import export_jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
@@ -28,6 +29,7 @@ from workbench.ui.export_jobs import SummaryWorker
 from workbench.ui.loading import load_session
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
+from workbench.ui.panels.search import SearchPanel
 from workbench.ui.panels.shipments import ShipmentsPanel
 from workbench.ui.session import CaseSession
 from workbench.ui.share_dialog import share_from_window
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(a[ActionId.EDIT_REDO])
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(a[ActionId.VIEW_FIND])
+        self.view_menu.addAction(a[ActionId.VIEW_SEARCH_ALL])
         self.view_menu.addAction(a[ActionId.VIEW_CLEAR_FILTERS])
         self.view_menu.addSeparator()
         self.panels_menu = self.view_menu.addMenu("&Panels")
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_FIND].triggered.connect(
             lambda: self.shipments and self.shipments.focus_search()
         )
+        a[ActionId.VIEW_SEARCH_ALL].triggered.connect(self.focus_search_everything)
         a[ActionId.VIEW_CLEAR_FILTERS].triggered.connect(
             lambda: self.session and self.session.state.clear(source=self)
         )
@@ -181,6 +185,9 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self._save_layout()
+        search = self.panels.get("search")
+        if isinstance(search, SearchPanel):
+            search.wait()  # a search thread must not outlive its panel
         for dock in self.docks.values():
             self.removeDockWidget(dock)
             dock.deleteLater()
@@ -215,6 +222,8 @@ class MainWindow(QMainWindow):
             self.panels[panel_class.NAME] = panel
             self.docks[panel_class.NAME] = dock
             self.panels_menu.addAction(dock.toggleViewAction())
+            if isinstance(panel, SearchPanel):
+                panel.jump_requested.connect(self.jump_to)
         saved = settings.saved_layout()
         if saved is not None and self.restoreState(saved[1]):
             self.restoreGeometry(saved[0])
@@ -365,6 +374,38 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, APP_NAME, f"Could not write {out.name}: {exc}")
             return
         self.statusBar().showMessage(f"Exported {rows:,} rows to {out.name}", 8000)
+
+    # -- search everything ------------------------------------------------------------------------
+
+    def focus_search_everything(self) -> None:
+        if "search" in self.docks:
+            self.docks["search"].show()
+            self.docks["search"].raise_()
+            self.panels["search"].focus()  # type: ignore[attr-defined]
+
+    def jump_to(self, hit: Hit) -> None:
+        """Show the place a search hit came from, in the panel that shows that kind of thing."""
+        kind, ref = hit.kind, hit.ref.split(":", 1)[1]
+        if kind in ("note", "source"):
+            self._raise("notes")
+            self.panels["notes"].choose(kind, hit.title)  # type: ignore[attr-defined]
+        elif kind == "annotation":
+            self._raise("annotations")
+            self.panels["annotations"].show_annotation(ref)  # type: ignore[attr-defined]
+        elif kind == "company":
+            self._raise("profile")
+            self.panels["profile"].show_company(ref)  # type: ignore[attr-defined]
+        elif kind == "description" and self.session is not None:
+            self.session.state.set_search(ref, source=self)
+        else:  # a reply or another record of a company
+            self._raise("replies")
+            self.panels["replies"].select(hit.title)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(f"Showing {hit.title}", 5000)
+
+    def _raise(self, name: str) -> None:
+        if name in self.docks:
+            self.docks[name].show()
+            self.docks[name].raise_()
 
     # -- colleagues -----------------------------------------------------------------------------
 

@@ -235,6 +235,17 @@ class AnnotationsPanel(Panel):
         self.session.state.set_conditions({**kept, **own}, source=self)
         self.message.setText(f"Showing: {self.layer.about(i)}")
 
+    def show_annotation(self, event_id: str) -> bool:
+        """List and select the annotation ``event_id`` and show its shipments."""
+        self.search.clear()
+        self.apply_search()
+        for row, i in enumerate(self.shown):
+            if self.layer.entries[i].get("id") == event_id:
+                self.table.selectRow(row)
+                self.show_rows(row)
+                return True
+        return False
+
     # -- the form ---------------------------------------------------------------------------
 
     def _on_annotate_toggled(self, shown: bool) -> None:

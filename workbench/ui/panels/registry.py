@@ -15,13 +15,14 @@ from workbench.ui.panels.history import HistoryPanel
 from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.profile import ProfilePanel
 from workbench.ui.panels.replies import RepliesPanel
+from workbench.ui.panels.search import SearchPanel
 from workbench.ui.panels.suppliers import SuppliersPanel
 from workbench.ui.panels.timeline import TimelinePanel
 
 #: Dock panels in the order they are laid out by default.
 DOCK_PANELS: tuple[type[Panel], ...] = (
     SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel, HistoryPanel,
-    NotesPanel, AnnotationsPanel, FiguresPanel, ConflictsPanel,
+    NotesPanel, AnnotationsPanel, FiguresPanel, ConflictsPanel, SearchPanel,
 )
 
 
