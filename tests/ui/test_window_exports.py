@@ -17,7 +17,7 @@ def test_summary_export_from_the_window(private_window, qtbot, tmp_path: Path) -
     assert worker is not None
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: private_window._export_worker is None)
+    qtbot.waitUntil(lambda: private_window._job is None)
     book = load_workbook(out, read_only=True)
     try:
         assert "Summary" in book.sheetnames
@@ -34,7 +34,7 @@ def test_cancelled_summary_leaves_the_old_file(private_window, qtbot, tmp_path: 
     worker.cancel()
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: private_window._export_worker is None)
+    qtbot.waitUntil(lambda: private_window._job is None)
     assert private_window.statusBar().currentMessage() == "Export cancelled; nothing was written."
     assert out.read_bytes() == b"the previous export"
     assert [p.name for p in tmp_path.glob("*desk*")] == ["desk.xlsx"]  # no temp file left

@@ -27,6 +27,12 @@ from workbench.store.durable import atomic_target
 SNAPSHOTS = ".snapshots"
 KEEP_SNAPSHOTS = 5
 Passphrase = Callable[[], str]
+Step = Callable[[str, float], None]  # what is being done, fraction of the whole
+Cancelled = Callable[[], bool]
+
+
+class MergeCancelled(WorkbenchError):
+    """The reporter stopped the merge; the case is as it was."""
 
 
 def snapshot_dir(case_path: Path) -> Path:
@@ -70,6 +76,7 @@ def clear_leftovers(case_path: Path) -> None:
 
 
 def merge_case(case: CaseFile, other: Path, *, passphrase: Passphrase | None = None,
+               step: Step | None = None, cancelled: Cancelled | None = None,
                ) -> dict[str, Any]:
     """Add what ``other`` holds and this case lacks; report counts and open conflicts.
 
@@ -87,14 +94,28 @@ def merge_case(case: CaseFile, other: Path, *, passphrase: Passphrase | None = N
     folder.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="merge-", dir=folder))
     try:
-        report, snapshot = _merge_from(case, other, _plain_copy(other, work, passphrase))
+        say = _stepper(step, cancelled)
+        say("Reading the other copy", 0.0)
+        report, snapshot = _merge_from(case, other, _plain_copy(other, work, passphrase), say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"merged": other.name, **report.as_json(), "snapshot": snapshot.name,
             "conflicts": conflicts(case)}
 
 
-def _merge_from(case: CaseFile, other: Path, source: Path | None,
+def _stepper(step: Step | None, cancelled: Cancelled | None) -> Step:
+    """Report a step, after checking the reporter has not cancelled (a check point)."""
+
+    def say(message: str, fraction: float) -> None:
+        if cancelled is not None and cancelled():
+            raise MergeCancelled("Merge cancelled; nothing was changed.")
+        if step is not None:
+            step(message, fraction)
+
+    return say
+
+
+def _merge_from(case: CaseFile, other: Path, source: Path | None, say: Step,
                 ) -> tuple[merge.MergeReport, Path]:
     report = merge.MergeReport()
     if source is None:
@@ -108,13 +129,17 @@ def _merge_from(case: CaseFile, other: Path, source: Path | None,
     try:
         if src is not None:
             incoming = merge.verified_events(src, other.name)
+        say("Taking a snapshot of this case", 0.2)
         snapshot = take_snapshot(case, "before-merge")
         try:
             with case.transaction() as conn:
+                say("Adding the changes", 0.4)
                 merge.merge_events(conn, incoming, report)
                 if src is not None:
+                    say("Adding files and shipments", 0.5)
                     merge.merge_source_files(conn, src, report)
                     merge.merge_imports(conn, src, report, find_duplicates)
+                say("Indexing the new changes", 0.9)
                 merge.note_merge(conn, other.name)
                 index_pending(conn)
         except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
@@ -20,12 +21,12 @@ from PySide6.QtWidgets import (
 from workbench.analysis.view_state import FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services.cases import load_shipments, new_case, open_case
-from workbench.services.merging import merge_case, undo_last_merge
+from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
-from workbench.store.case import CaseFile
-from workbench.ui import export_jobs, settings
+from workbench.store.bundle import is_bundle
+from workbench.ui import jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
-from workbench.ui.export_jobs import SummaryWorker
+from workbench.ui.jobs import CaseJob
 from workbench.ui.loading import load_session
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.shipments: ShipmentsPanel | None = None
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
-        self._export_worker: SummaryWorker | None = None
+        self._job: CaseJob | None = None  # the export or merge running, if any
         self._opened_from: Path | None = None  # the file or folder the reporter opened
         self.actions = build_actions(self)
         self._build_menus()
@@ -336,19 +337,19 @@ class MainWindow(QMainWindow):
         if timeline is not None:
             timeline.save_image_as()
 
-    def export_summary(self, out: Path | None = None) -> SummaryWorker | None:
+    def export_summary(self, out: Path | None = None) -> CaseJob | None:
         """Write the Excel summary for the desk on a worker thread (progress, Cancel)."""
-        if self.session is None:
+        if self.session is None or self._job is not None:
             return None
         if out is None:
-            out = export_jobs.ask_path(self, "Export summary for the desk",
-                                       f"{self.session.summary.path.stem}-summary.xlsx",
-                                       "Excel workbooks (*.xlsx)")
+            out = jobs.ask_path(self, "Export summary for the desk",
+                                f"{self.session.summary.path.stem}-summary.xlsx",
+                                "Excel workbooks (*.xlsx)")
             if out is None:
                 return None
 
         def done(result: dict[str, object] | None, error: str | None) -> None:
-            self._export_worker = None
+            self._job = None
             if error is not None:
                 QMessageBox.warning(self, APP_NAME, error)
             elif result is None:
@@ -356,20 +357,21 @@ class MainWindow(QMainWindow):
             else:
                 self.statusBar().showMessage(f"Exported the summary to {out.name}", 8000)
 
-        self._export_worker = export_jobs.run_summary_export(self.session, out, self, done)
-        return self._export_worker
+        self._job = jobs.run_with_progress(jobs.summary_job(self.session, out, self),
+                                           "Writing the Excel summary", self, done)
+        return self._job
 
     def export_csv(self, out: Path | None = None) -> None:
         """Write the rows the table shows, in its order, as formula-safe CSV."""
         if self.session is None:
             return
-        out = out or export_jobs.ask_path(self, "Export table as CSV",
+        out = out or jobs.ask_path(self, "Export table as CSV",
                                           f"{self.session.summary.path.stem}-rows.csv",
                                           "CSV files (*.csv)")
         if out is None:
             return
         try:
-            rows = export_jobs.export_table_csv(self.session, out)
+            rows = jobs.export_table_csv(self.session, out)
         except (OSError, WorkbenchError) as exc:
             QMessageBox.warning(self, APP_NAME, f"Could not write {out.name}: {exc}")
             return
@@ -409,49 +411,45 @@ class MainWindow(QMainWindow):
 
     # -- colleagues -----------------------------------------------------------------------------
 
-    def merge_from(self, other: Path | None = None, passphrase: str | None = None) -> bool:
-        """Take in a colleague's copy, then show the case as merged (conflicts listed)."""
-        if self.session is None:
-            return False
+    def merge_from(self, other: Path | None = None,
+                   passphrase: str | None = None) -> CaseJob | None:
+        """Take in a colleague's copy on a worker (progress, Cancel), then show the case as
+        merged with its conflicts; returns the running job (None when nothing was started)."""
+        if self.session is None or self._job is not None:
+            return None
         if other is None:
             name, _ = QFileDialog.getOpenFileName(
                 self, "Merge from colleague", str(self.session.summary.path.parent),
                 "Case copies (*.wbcase *.wbbundle *.jsonl);;All files (*)")
             if not name:
-                return False
+                return None
             other = Path(name)
-
-        def ask() -> str:
-            if passphrase is not None:
-                return passphrase
-            text, ok = QInputDialog.getText(self, "Encrypted copy",
-                                            f"Passphrase for {other.name}:",
-                                            QLineEdit.EchoMode.Password)
+        if passphrase is None and is_bundle(other):
+            passphrase, ok = QInputDialog.getText(self, "Encrypted copy",
+                                                  f"Passphrase for {other.name}:",
+                                                  QLineEdit.EchoMode.Password)
             if not ok:
-                raise WorkbenchError("Merge cancelled; nothing was changed.")
-            return text
+                return None
+        path, opened, merged = self.session.summary.path, self._opened_from, other.name
 
-        path = self.session.summary.path
-        case = CaseFile.open(path)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report = merge_case(case, other, passphrase=ask)
-        except WorkbenchError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            self.statusBar().showMessage(str(exc), 10000)
-            return False
-        finally:
-            case.close()
-        QGuiApplication.restoreOverrideCursor()
-        self.open_case(self._opened_from or path)
-        found = len(report["conflicts"])
-        self.statusBar().showMessage(
-            f"Merged {other.name}: {report['events']} changes, {report['shipments']:,} new "
-            f"shipments" + (f"; {found} conflict{'s' if found > 1 else ''} to settle in the "
-                            "Conflicts panel" if found else ""), 15000)
-        if found and "conflicts" in self.docks:
-            self.docks["conflicts"].raise_()
-        return True
+        def done(report: dict[str, Any] | None, error: str | None) -> None:
+            self._job = None
+            if report is None:
+                self.statusBar().showMessage(error or "Merge cancelled; nothing was changed.",
+                                             10000)
+                return
+            self.open_case(opened or path)
+            found = len(report["conflicts"])
+            self.statusBar().showMessage(
+                f"Merged {merged}: {report['events']} changes, {report['shipments']:,} new "
+                f"shipments" + (f"; {found} conflict{'s' if found > 1 else ''} to settle in the "
+                                "Conflicts panel" if found else ""), 15000)
+            if found and "conflicts" in self.docks:
+                self.docks["conflicts"].raise_()
+
+        self._job = jobs.run_with_progress(jobs.merge_job(self.session, other, passphrase, self),
+                                           "Merging a colleague's copy", self, done)
+        return self._job
 
     def undo_last_merge(self) -> bool:
         """Put the case back as it was before its last merge (from the snapshot)."""
@@ -482,9 +480,9 @@ class MainWindow(QMainWindow):
             self.import_files(files)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._export_worker is not None:  # a half-written export is dropped, never published
-            self._export_worker.cancel()
-            self._export_worker.wait()
+        if self._job is not None:  # a half-done export or merge is dropped, never published
+            self._job.cancel()
+            self._job.wait()
         self._save_layout()
         super().closeEvent(event)
 
