@@ -15,7 +15,6 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,7 @@ from workbench.services.companies import Company
 from workbench.services.notes import annotate
 from workbench.ui.annotation_layer import AnnotationLayer, layer_of, shown_time, tags_text
 from workbench.ui.models.summary_model import Column, SummaryModel
-from workbench.ui.panels.base import Panel
+from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.panels.suppliers import KEY as SUPPLIER_KEY
 from workbench.ui.session import CaseSession
 
@@ -95,14 +93,7 @@ class AnnotationsPanel(Panel):
         self.annotate_button.toggled.connect(self._on_annotate_toggled)
 
         self.model = SummaryModel(COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("annotations.table")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table = list_table(self.model, "annotations.table")
         self.table.setToolTip("Double-click or press Enter to show the annotated shipments")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from workbench.analysis.view_state import StateChange
 from workbench.ui.session import CaseSession
@@ -34,3 +34,21 @@ class Panel(QWidget):
 
     def refresh(self, change: StateChange) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def list_table(model: QAbstractItemModel, name: str, *, single: bool = True,
+               wrap: bool = False) -> QTableView:
+    """A read-only table of whole-row selections, columns sized to their contents."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(wrap)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table

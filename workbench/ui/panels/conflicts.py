@@ -7,12 +7,9 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +19,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.conflicts import conflicts, resolve
 from workbench.store.case import CaseFile
 from workbench.ui.models.summary_model import Column, SummaryModel
-from workbench.ui.panels.base import Panel
+from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.session import CaseSession
 
 COLUMNS = [
@@ -46,17 +43,7 @@ class ConflictsPanel(Panel):
         super().__init__(session, parent)
         self.rows: list[dict[str, Any]] = []
         self.model = SummaryModel(COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("conflicts.table")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "conflicts.table", wrap=True)
         self.keep_button = QPushButton("Keep this value")
         self.keep_button.setObjectName("conflicts.keep")
         self.keep_button.setToolTip("Resolve the conflict with the selected value "

@@ -9,13 +9,10 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +29,7 @@ from workbench.services.notes import annotate, annotations
 from workbench.store.case import CaseFile
 from workbench.ui.figure_dialog import FigureDialog
 from workbench.ui.models.summary_model import Column, SummaryModel, count, money
-from workbench.ui.panels.base import Panel
+from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.session import CaseSession
 
 COLUMNS = [
@@ -81,17 +78,7 @@ class FiguresPanel(Panel):
         self.model = SummaryModel(
             COLUMNS, self, colour=lambda row: DRIFT_COLOUR if row["state"] != "agrees" else None
         )
-        self.table = QTableView()
-        self.table.setObjectName("figures.table")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "figures.table")
         self.table.activated.connect(lambda _index: self.show_rows())  # Enter, double-click
 
         self.save_button = QPushButton("Save filter as figure…")

@@ -8,13 +8,10 @@ import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,7 @@ from workbench.services.undo import NOT_UNDOABLE
 from workbench.store import events
 from workbench.store.case import CaseFile
 from workbench.ui.models.summary_model import Column, SummaryModel
-from workbench.ui.panels.base import Panel
+from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.session import CaseSession
 
 COLUMNS = [
@@ -100,13 +97,7 @@ class HistoryPanel(Panel):
         self.model = SummaryModel(
             COLUMNS, self, colour=lambda row: UNDONE_COLOUR if row["state"] else None
         )
-        self.table = QTableView()
-        self.table.setObjectName("history.table")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table = list_table(self.model, "history.table", single=False)
         self.undo_button = QPushButton("Undo this change")
         self.undo_button.setObjectName("history.undo")
         self.undo_button.setToolTip("Undo the selected change (or redo it, if it is an undo); "
@@ -116,9 +107,6 @@ class HistoryPanel(Panel):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.message = QLabel()
         self.message.setObjectName("history.message")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Company"))

@@ -10,12 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.search import Hit, search
 from workbench.store.case import CaseFile
 from workbench.ui.models.summary_model import Column, SummaryModel
-from workbench.ui.panels.base import Panel
+from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.session import CaseSession
 
 COLUMNS = [Column("kind", "What"), Column("title", "Title"), Column("snippet", "Found")]
@@ -84,16 +81,7 @@ class SearchPanel(Panel):
         self.box.textChanged.connect(self._timer.start)
         self.box.returnPressed.connect(self._on_return)
         self.model = SummaryModel(COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("search.results")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "search.results")
         self.table.activated.connect(self._on_activated)  # Enter, double-click
         top = QHBoxLayout()
         top.addWidget(self.box, 1)
