@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,50 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.sharing import SnapshotCancelled, share_case
-from workbench.store.case import CaseFile
+from workbench.services.sharing import share_case
+from workbench.ui.jobs import CaseJob
 from workbench.ui.session import CaseSession
-
-
-class ShareWorker(QThread):
-    """Runs :func:`share_case` off the UI thread."""
-
-    progressed = Signal(str, float)
-    finished_ok = Signal(object)  # the share's result dict
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, case_path: Path, out: Path, *, redact: bool, passphrase: str | None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.case_path, self.out = case_path, out
-        self.redact, self._passphrase = redact, passphrase
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def run(self) -> None:
-        try:
-            case = CaseFile.open(self.case_path, read_only=True)
-            try:
-                result = share_case(case, self.out, redact=self.redact,
-                                    passphrase=self._passphrase, progress=self.progressed.emit,
-                                    cancelled=lambda: self._cancel)
-            finally:
-                case.close()
-        except SnapshotCancelled:
-            self.cancelled.emit()
-            return
-        except Exception as exc:  # every failure ends as one sentence
-            if self._cancel:
-                self.cancelled.emit()
-            else:
-                self.failed.emit(str(exc) or type(exc).__name__)
-            return
-        finally:
-            self._passphrase = None
-        self.finished_ok.emit(result)
 
 
 def left_out_text(result: dict[str, Any]) -> str:
@@ -101,7 +60,7 @@ class ShareDialog(QDialog):
         self.setWindowTitle("Share case")
         self.setMinimumWidth(620)  # room for the whole output path
         self.case_path = Path(case_path)
-        self.worker: ShareWorker | None = None
+        self.worker: CaseJob | None = None
         self.result_data: dict[str, Any] | None = None
 
         self.path_edit = QLineEdit(str(suggested))
@@ -197,9 +156,13 @@ class ShareDialog(QDialog):
             self.message.setText(problem)
             return False
         passphrase = self.passphrase.text() if self.encrypt_box.isChecked() else None
-        self.worker = ShareWorker(self.case_path, Path(self.path_edit.text().strip()),
-                                  redact=self.redact_box.isChecked(), passphrase=passphrase,
-                                  parent=self)
+        out, redact = Path(self.path_edit.text().strip()), self.redact_box.isChecked()
+        self.worker = CaseJob(
+            self.case_path,
+            lambda case, step, cancelled: share_case(case, out, redact=redact,
+                                                     passphrase=passphrase, progress=step,
+                                                     cancelled=cancelled),
+            read_only=True, parent=self)
         self.worker.progressed.connect(self._on_worker_progressed)
         self.worker.finished_ok.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
