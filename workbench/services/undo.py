@@ -4,7 +4,7 @@ Nothing is ever deleted: undoing a change appends an ``event.undone`` event that
 redoing appends an undo of that undo. Every fold (notes, sources, annotations, replies, company
 decisions, markers) reads only the events still in force (:func:`events.read_live`), so an undo
 by one reporter travels with the log to every copy. Imports and sanctions screenings record what
-happened to the data and are not undoable.
+happened to the data and are not undoable, nor is a purge (what it removed is gone).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from workbench.services.search import index_pending
 from workbench.store import events
 from workbench.store.case import CaseFile
 
-NOT_UNDOABLE = frozenset({"import", "sanctions.screened"})
+NOT_UNDOABLE = frozenset({"import", "sanctions.screened", "source.purged"})
 
 
 def _find(log: list[events.Event], event_id: str) -> events.Event:

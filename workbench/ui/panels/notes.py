@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,11 +28,12 @@ from PySide6.QtWidgets import (
 from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
 from workbench.ingest.documents import extract_text
-from workbench.services.notes import notes, save_note, sources
+from workbench.services.notes import notes, purge_source, save_note, sources
 from workbench.store import files
 from workbench.store.case import CaseFile
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
+from workbench.ui.source_dialog import SourceDialog, extract_source, open_with_system_viewer
 
 #: Milliseconds of quiet typing before the preview is drawn again.
 PREVIEW_MS = 200
@@ -96,6 +101,20 @@ class NotesPanel(Panel):
         self.save_button.setObjectName("notes.save")
         self.save_button.setToolTip("Save a new version of this note (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        self.add_source_button = QPushButton("Add source…")
+        self.add_source_button.setObjectName("notes.add_source")
+        self.add_source_button.setToolTip("Keep a document inside the case, with where it came "
+                                          "from and how far to trust it")
+        self.add_source_button.clicked.connect(lambda: self.add_source())
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("notes.open_source")
+        self.open_button.setToolTip("Open the source with the system's viewer")
+        self.open_button.clicked.connect(lambda: self.open_source())
+        self.purge_button = QPushButton("Purge…")
+        self.purge_button.setObjectName("notes.purge_source")
+        self.purge_button.setToolTip("Remove the source and its file for good, also from copies "
+                                     "merged later (cannot be undone)")
+        self.purge_button.clicked.connect(lambda: self.purge_source())
         shortcut = QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.editor = QPlainTextEdit()
@@ -116,7 +135,10 @@ class NotesPanel(Panel):
         row.addWidget(self.confidential)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.add_source_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.purge_button)
         buttons.addWidget(self.save_button)
         form = QWidget()
         form_layout = QVBoxLayout(form)
@@ -248,7 +270,57 @@ class NotesPanel(Panel):
         finally:
             case.close()
 
+    # -- sources --------------------------------------------------------------------------
+
+    def add_source(self, path: Path | None = None) -> SourceDialog | None:
+        """Choose a file and describe it; the dialog records it (returns the open dialog)."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Add a source")
+            if not name:
+                return None
+            path = Path(name)
+        dialog = SourceDialog(self.session, path, self.window())
+        dialog.accepted.connect(lambda: dialog.saved and self.choose(
+            "source", str(dialog.saved.payload["title"])))
+        dialog.open()
+        return dialog
+
+    def open_source(self, viewer: Callable[[Path], bool] = open_with_system_viewer,
+                    ) -> Path | None:
+        """Write the chosen source's bytes to a private temporary file and open it."""
+        if self._source is None:
+            return None
+        try:
+            path = extract_source(self.session, str(self._source.get("sha256")),
+                                  str(self._source.get("name") or "source"))
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return None
+        if not viewer(path):
+            self.message.setText(f"No viewer opened {path.name}; it is at {path}.")
+        return path
+
+    def purge_source(self, confirm: bool = True) -> None:
+        """Remove the chosen source and its file for good (asks first)."""
+        if self._source is None:
+            return
+        title = str(self._source.get("title"))
+        if confirm and QMessageBox.question(
+                self, "Purge source", f"Remove '{title}' and its file from this case for good? "
+                "Copies merged later will not bring it back, and this cannot be undone.",
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        event_id = str(self._source["id"])
+        try:
+            self.session.record(lambda case: purge_source(case, event_id), undoable=False)
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Purged '{title}'.")
+
     def _set_editable(self, editable: bool) -> None:
+        self.open_button.setEnabled(not editable)
+        self.purge_button.setEnabled(not editable)
         self.editor.setReadOnly(not editable)
         self.title.setReadOnly(not editable)
         self.confidential.setEnabled(editable)
