@@ -173,3 +173,37 @@ def test_a_journal_merges_its_events_once(sample_case: Path, tmp_path: Path) -> 
         assert "From the journal" in {a["text"] for a in annotations(case)}
     finally:
         case.close()
+
+
+def test_a_figure_changed_in_both_copies_is_a_conflict_until_kept(
+        sample_case: Path, tmp_path: Path) -> None:
+    from workbench.analysis.filters import Condition
+    from workbench.services.cases import load_shipments
+    from workbench.services.conflicts import resolve
+    from workbench.services.figures import figure_reports, save_figure
+
+    mine, theirs = _copy(sample_case, tmp_path, "mine"), _copy(sample_case, tmp_path, "theirs")
+    name = "Produced in South Korea"
+    for folder, stated in ((mine, "almost $15.5 million"), (theirs, "about $15.4 million")):
+        case, _ = open_case(folder)
+        try:
+            save_figure(case, load_shipments(case), name,
+                        [Condition("origin_country", "=", "KR")], stated=stated)
+        finally:
+            case.close()
+    case, _ = open_case(mine)
+    try:
+        found = merge_case(case, theirs / "case.wbcase")["conflicts"]
+        [conflict] = found
+        assert (conflict["kind"], conflict["key"]) == ("figure", name)
+        values = {v["value"] for v in conflict["values"]}
+        assert any("almost $15.5 million" in v for v in values)
+        assert any("about $15.4 million" in v for v in values)
+        keep = next(v["id"] for v in conflict["values"] if "about" in v["value"])
+        resolve(case, keep)
+        assert conflicts(case) == []
+        [figure] = [r for r in figure_reports(case, load_shipments(case))
+                    if r.definition.name == name]
+        assert figure.definition.stated == "about $15.4 million"
+    finally:
+        case.close()

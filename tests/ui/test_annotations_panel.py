@@ -110,3 +110,15 @@ def test_the_timeline_brackets_dated_annotations(private_window) -> None:
     labels = [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "annotation-label"]
     assert len(labels) == 2  # the sample's two annotations with a date range
     assert any(label.startswith("Shipments carried on") for label in labels)
+
+
+def test_remove_takes_an_annotation_back_and_undo_restores_it(private_window) -> None:
+    panel = private_window.panels["annotations"]
+    before = panel.texts()
+    panel.table.selectRow(0)
+    removed = before[0]
+    panel.remove_selected()
+    assert removed not in panel.texts()
+    assert panel.message.text() == "Removed; Edit > Undo brings it back."
+    private_window.session.undo()
+    assert panel.texts() == before

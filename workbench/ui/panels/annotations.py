@@ -113,6 +113,12 @@ class AnnotationsPanel(Panel):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count)
         bar.addWidget(self.annotate_button)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("annotations.remove")
+        self.remove_button.setToolTip("Take the selected annotation back (an undo, recorded; "
+                                      "Edit > Undo brings it back)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        bar.addWidget(self.remove_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.form)
@@ -225,6 +231,20 @@ class AnnotationsPanel(Panel):
         own = {(KEY if n == 0 else f"{KEY}:{n + 1}"): c for n, c in enumerate(conditions)}
         self.session.state.set_conditions({**kept, **own}, source=self)
         self.message.setText(f"Showing: {self.layer.about(i)}")
+
+    def remove_selected(self) -> None:
+        """Take back the selected annotation: an undo of it, so it stays in the history."""
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) != 1:
+            self.message.setText("Choose the annotation to remove.")
+            return
+        entry = self.layer.entries[self.shown[rows[0].row()]]
+        try:
+            self.session.undo_change(str(entry["id"]))
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText("Removed; Edit > Undo brings it back.")
 
     def show_annotation(self, event_id: str) -> bool:
         """List and select the annotation ``event_id`` and show its shipments."""
