@@ -81,3 +81,26 @@ def test_bad_input_exits_2_with_one_sentence(
     assert err.count("\n") == 1
     assert err.strip().endswith(".")
     assert "Traceback" not in err
+
+
+def test_undo_conflicts_and_resolve_on_the_command_line(sample_case, tmp_path, capsys) -> None:
+    import shutil
+
+    from workbench.app import main
+
+    folder = tmp_path / "aurus"
+    shutil.copytree(sample_case, folder)
+    assert main(["annotate", str(folder), "--company", "BYT CO LTD", "--text", "Busan"]) == 0
+    capsys.readouterr()
+    assert main(["history", str(folder), "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)["events"][-1]["id"]
+    assert main(["undo", str(folder), added[:10], "--json"]) == 0
+    undone = json.loads(capsys.readouterr().out)
+    assert undone["kind"] == "event.undone"
+    assert undone["summary"] == "undid annotation on BYT CO LTD: 'Busan'"
+    assert main(["undo", str(folder), added[:10]]) == 2
+    assert capsys.readouterr().err.strip() == "That change is already undone."
+    assert main(["conflicts", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"conflicts": []}
+    assert main(["resolve", str(folder), "--keep", "deadbeef00"]) == 2
+    assert "not one of the values of a conflict" in capsys.readouterr().err

@@ -164,10 +164,10 @@ def _plain_copy(other: Path, tmp: Path, passphrase: Passphrase | None) -> Path |
     if _is_journal(other):
         return None
     plain = tmp / "other.wbcase"  # read a private copy: the original may be open elsewhere
-    plain.write_bytes(other.read_bytes())
+    shutil.copyfile(other, plain)
     wal = other.with_name(other.name + "-wal")
     if wal.is_file():
-        Path(str(plain) + "-wal").write_bytes(wal.read_bytes())
+        shutil.copyfile(wal, Path(str(plain) + "-wal"))
     return plain
 
 
