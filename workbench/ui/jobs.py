@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from workbench.export.csv_table import write_csv
 from workbench.services.merging import merge_case
 from workbench.services.summary import export_summary
 from workbench.store.case import CaseFile
 from workbench.ui.session import CaseSession
-
-APP_NAME = "Case Workbench"
-
 
 #: A job's work: given the open case, a progress callback and a cancel check, its result.
 Work = Callable[[CaseFile, Callable[[str, float], None], Callable[[], bool]], dict[str, Any]]
@@ -110,7 +107,3 @@ def export_table_csv(session: CaseSession, out: Path) -> int:
 def ask_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
     return Path(name) if name else None
-
-
-def tell(parent: QWidget, message: str) -> None:
-    QMessageBox.information(parent, APP_NAME, message)
