@@ -11,7 +11,7 @@ from typing import Any
 from workbench.analysis.versions import Field
 from workbench.errors import WorkbenchError
 from workbench.services.companies import active_decisions, rename_fields
-from workbench.services.figures import FIGURE, figure_fields
+from workbench.services.figures import FIGURE, definition_of, figure_fields
 from workbench.services.history import hlc_time
 from workbench.services.identity import current_author
 from workbench.services.notes import note_fields
@@ -30,8 +30,7 @@ def _value(kind: str, e: events.Event) -> str:
     if e.kind != FIGURE:
         return "(removed)"
     stated = f", stated '{e.payload['stated']}'" if e.payload.get("stated") else ""
-    where = "; ".join(f"{c['column']} {c['op']} {c['value']}" for c in e.payload.get("where", []))
-    return f"{e.payload.get('measure', 'sum')} where {where or 'all shipments'}{stated}"
+    return definition_of(e.payload).describe() + stated
 
 
 def _all_fields(case: CaseFile) -> list[tuple[str, Field]]:

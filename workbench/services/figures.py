@@ -98,7 +98,8 @@ def expand_companies(conditions: list[Condition], book: CompanyBook | None) -> l
     return out
 
 
-def _definition(payload: dict[str, Any]) -> FigureDefinition:
+def definition_of(payload: dict[str, Any]) -> FigureDefinition:
+    """A ``figure.saved`` payload as a definition."""
     coverage = payload.get("coverage") or {}
     return FigureDefinition(
         name=str(payload["name"]),
@@ -131,7 +132,7 @@ def saved_figures(case: CaseFile) -> list[events.Event]:
 
 def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None,
               ) -> FigureReport:
-    d = _definition(event.payload)
+    d = definition_of(event.payload)
     try:
         value, mask = measure(frame, d, expand_companies(list(d.conditions), book))
     except FilterError as exc:

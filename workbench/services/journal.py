@@ -17,6 +17,9 @@ from workbench.store import events
 from workbench.store.case import CaseFile
 
 FIELDS = ("id", "hlc", "author", "replica", "kind", "payload")
+_PROBLEMS = {"type": "has a field of the wrong type",
+             "clock": "has a malformed clock value",
+             "id": "does not match its id (it was changed after writing)"}
 
 
 def _event(number: int, line: str, name: str) -> events.Event:
@@ -27,18 +30,10 @@ def _event(number: int, line: str, name: str) -> events.Event:
         raise WorkbenchError(f"{where} is not valid JSON.") from None
     if not isinstance(obj, dict) or set(obj) != set(FIELDS):
         raise WorkbenchError(f"{where} must be an object with exactly {', '.join(FIELDS)}.")
-    if not all(isinstance(obj[k], str) for k in FIELDS[:5]) or not isinstance(obj["payload"], dict):
-        raise WorkbenchError(f"{where} has a field of the wrong type.")
     try:
-        events.parse_hlc(obj["hlc"])
-    except ValueError:
-        raise WorkbenchError(f"{where} has a malformed clock value.") from None
-    expected = events.event_id(obj["hlc"], obj["author"], obj["replica"], obj["kind"],
-                               obj["payload"])
-    if obj["id"] != expected:
-        raise WorkbenchError(f"{where} does not match its id (it was changed after writing).")
-    return events.Event(obj["id"], obj["hlc"], obj["author"], obj["replica"], obj["kind"],
-                        obj["payload"])
+        return events.foreign(*(obj[k] for k in FIELDS))
+    except events.ForeignEventError as exc:
+        raise WorkbenchError(f"{where} {_PROBLEMS[exc.reason]}.") from None
 
 
 def read_journal(path: Path) -> list[events.Event]:

@@ -20,7 +20,7 @@ from workbench.ingest.dedupe import find_duplicates
 from workbench.services.conflicts import conflicts
 from workbench.services.journal import read_journal
 from workbench.services.search import index_pending
-from workbench.store import merge
+from workbench.store import merge, snapshot
 from workbench.store.case import CaseFile
 from workbench.store.durable import atomic_target
 
@@ -46,10 +46,10 @@ def take_snapshot(case: CaseFile, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{case.path.stem}.{label}.{stamp}.wbcase"
     with atomic_target(target) as temp:
+        snapshot.backup(case.conn, temp)
         copy = sqlite3.connect(temp)
         try:
-            case.conn.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
+            copy.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
         finally:
             copy.close()
     for old in sorted(folder.glob(f"{case.path.stem}.{label}.*.wbcase"))[:-KEEP_SNAPSHOTS]:
@@ -180,7 +180,7 @@ def undo_last_merge(case_path: Path) -> Path:
     latest = taken[-1]
     CaseFile.open(latest, read_only=True).close()  # a sound case file, or say why
     with atomic_target(case_path) as temp:
-        temp.write_bytes(latest.read_bytes())
+        shutil.copyfile(latest, temp)
         for leftover in ("-wal", "-shm"):  # a stale log must never meet the restored file
             Path(str(case_path) + leftover).unlink(missing_ok=True)
     latest.unlink()

@@ -85,6 +85,33 @@ def append(
     return Event(eid, hlc, author, replica, kind, payload)
 
 
+class ForeignEventError(ValueError):
+    """An event from another copy or a journal that cannot be taken in (``reason`` says why)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def foreign(eid: object, hlc: object, author: object, replica: object, kind: object,
+            payload: object) -> Event:
+    """An event from elsewhere, taken in only if well formed and its id hashes its content.
+
+    Raises :class:`ForeignEventError` with ``reason`` "type" (a field of the wrong type),
+    "clock" (a malformed clock value) or "id" (changed after it was written).
+    """
+    if not all(isinstance(v, str) for v in (eid, hlc, author, replica, kind)) \
+            or not isinstance(payload, dict):
+        raise ForeignEventError("type")
+    try:
+        parse_hlc(str(hlc))
+    except ValueError:
+        raise ForeignEventError("clock") from None
+    if event_id(str(hlc), str(author), str(replica), str(kind), payload) != eid:
+        raise ForeignEventError("id")
+    return Event(str(eid), str(hlc), str(author), str(replica), str(kind), payload)
+
+
 def read(conn: sqlite3.Connection, kind: str | None = None) -> list[Event]:
     """Events in clock order (ties broken by id, so every copy sees the same order)."""
     sql = "SELECT id, hlc, author, replica, kind, payload FROM events"

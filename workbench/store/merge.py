@@ -17,6 +17,7 @@ therefore commutative, associative and idempotent on events, files and the set o
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -123,21 +124,17 @@ def verified_events(conn: sqlite3.Connection, name: str) -> list[events.Event]:
 
 def check_event(eid: object, hlc: object, author: object, replica: object, kind: object,
                 payload: object, name: str) -> events.Event:
-    """An event from elsewhere, refused unless its id is the hash of its content."""
-    import json
-
+    """An event from the other copy, refused unless its id is the hash of its content."""
     try:
-        events.parse_hlc(str(hlc))
         body = json.loads(str(payload))
+        return events.foreign(eid, hlc, author, replica, kind, body)
+    except events.ForeignEventError as exc:
+        if exc.reason == "id":
+            raise MergeError(f"{name} has an event ({str(eid)[:12]}) whose content does not "
+                             "match its id; it was changed after it was written.") from None
+        raise MergeError(f"{name} has an event that cannot be read.") from None
     except (ValueError, TypeError):
         raise MergeError(f"{name} has an event that cannot be read.") from None
-    if not isinstance(body, dict) or not all(isinstance(v, str)
-                                             for v in (eid, hlc, author, replica, kind)):
-        raise MergeError(f"{name} has an event that cannot be read.")
-    if events.event_id(str(hlc), str(author), str(replica), str(kind), body) != eid:
-        raise MergeError(f"{name} has an event ({str(eid)[:12]}) whose content does not match "
-                         "its id; it was changed after it was written.")
-    return events.Event(str(eid), str(hlc), str(author), str(replica), str(kind), body)
 
 
 # -- merging ----------------------------------------------------------------------------------
