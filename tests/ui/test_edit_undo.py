@@ -101,3 +101,11 @@ def test_history_panel_undoes_any_change_and_greys_it(private_window, qtbot) -> 
     window.actions[ActionId.EDIT_UNDO].trigger()  # takes back the undo
     assert [r["kind"] for r in panel.shown if r["undone"]] == [events.UNDO]
     assert panel.shown[0]["summary"].startswith("redid annotation on Rain Electronics")
+
+
+def test_a_removal_is_named_as_such_on_the_edit_menu(private_window) -> None:
+    panel = private_window.panels["annotations"]
+    panel.table.selectRow(0)
+    panel.remove_selected()
+    text = private_window.actions[ActionId.EDIT_UNDO].text()
+    assert text.startswith("&Undo removal of annotation on ")

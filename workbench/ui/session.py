@@ -106,7 +106,8 @@ class CaseSession(QObject):
         finally:
             case.close()
         if undoable:
-            summary = summarise(event.kind, event.payload)
+            summary = (f"removal of {event.payload.get('summary')}" if event.kind == UNDO
+                       else summarise(event.kind, event.payload))
             label = summary if len(summary) <= _LABEL_WIDTH else summary[:_LABEL_WIDTH - 1] + "…"
             self._push(EditStep(label, event.id))
         self.state.record_changed(source=self)

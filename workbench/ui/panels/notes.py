@@ -115,6 +115,8 @@ class NotesPanel(Panel):
         self.purge_button.setToolTip("Remove the source and its file for good, also from copies "
                                      "merged later (cannot be undone)")
         self.purge_button.clicked.connect(lambda: self.purge_source())
+        for button in (self.open_button, self.purge_button):  # until a source is chosen
+            button.setEnabled(False)
         shortcut = QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.editor = QPlainTextEdit()
