@@ -127,12 +127,21 @@ def test_schema_v2_fixture_still_opens(tmp_path: Path) -> None:
     case.close()
 
 
+def test_migration_from_v2_gives_old_imports_an_empty_report(tmp_path: Path) -> None:
+    path = tmp_path / "v2.wbcase"
+    shutil.copy(DATA / "schema_v2.wbcase", path)
+    case = CaseFile.open(path)
+    reports = [r[0] for r in case.conn.execute("SELECT report FROM imports")]
+    assert reports and set(reports) == {"{}"}
+    case.close()
+
+
 def test_migration_from_v1_adds_the_search_index(tmp_path: Path) -> None:
     path = tmp_path / "v1.wbcase"
     shutil.copy(DATA / "schema_v1.wbcase", path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
     case = CaseFile.open(path)
-    assert case.schema_version == 2
+    assert case.schema_version == schema.SCHEMA_VERSION
     tables = {r[0] for r in case.conn.execute("SELECT name FROM sqlite_master")}
     assert "search_index" in tables
     from workbench.services.search import search

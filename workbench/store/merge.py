@@ -243,10 +243,13 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
     done = set(dst.execute(
         "SELECT f.sha256, i.sheet FROM imports i JOIN files f ON f.id = i.file_id").fetchall())
     known_decl, known_content = shipments.keys(dst)
+    has_report = any(row[1] == "report" for row in src.execute("PRAGMA table_info(imports)"))
     incoming = src.execute(
         "SELECT i.id, i.file_id, f.sha256, i.sheet, i.imported_at, i.rows_read, i.rejected,"
-        " i.mapping FROM imports i JOIN files f ON f.id = i.file_id ORDER BY i.id").fetchall()
-    for src_import, src_file, sha, sheet, imported_at, rows_read, rejected, mapping in incoming:
+        f" i.mapping, {'i.report' if has_report else chr(39) * 2} FROM imports i"
+        " JOIN files f ON f.id = i.file_id ORDER BY i.id").fetchall()
+    for (src_import, src_file, sha, sheet, imported_at, rows_read, rejected, mapping,
+         import_report) in incoming:
         if (sha, sheet) in done:
             continue
         table, decl, content = _import_rows(src, src_import)
@@ -256,9 +259,9 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
         file_id = _copy_file(dst, src, src_file)
         cur = dst.execute(
             "INSERT INTO imports(file_id, sheet, recipe_id, imported_at, rows_read, imported,"
-            " duplicates, rejected, mapping) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            " duplicates, rejected, mapping, report) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
             (file_id, sheet, imported_at, rows_read, int(keep.sum()), int(dup.sum()),
-             rejected, mapping))
+             rejected, mapping, _checked_report(import_report)))
         import_id = int(cur.lastrowid or 0)
         report.files += int(new_file)
         if table is not None and keep.all():  # nothing held already: the chunks as they are
@@ -281,6 +284,21 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
         report.imports += 1
         report.shipments += int(keep.sum())
         report.duplicates += int(dup.sum())
+
+
+#: The largest import report taken from another copy; a larger one is dropped, not trusted.
+_REPORT_LIMIT = 1 << 20
+
+
+def _checked_report(text: object) -> str:
+    """Another copy's import report as JSON text of one object, or ``{}`` when it is not one."""
+    if not isinstance(text, str) or not text or len(text) > _REPORT_LIMIT:
+        return "{}"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return "{}"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else "{}"
 
 
 def _import_rows(src: sqlite3.Connection, import_id: int,

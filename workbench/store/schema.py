@@ -12,7 +12,7 @@ from collections.abc import Callable
 #: ``PRAGMA application_id``: "WBCA" read as a big-endian integer. Identifies a case file.
 APPLICATION_ID = 0x57424341
 #: The schema this code writes. Files with a higher version are refused, lower ones migrated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE meta (
@@ -118,8 +118,15 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+#: Version 3: each import keeps its report (columns not found, columns kept as extras, rows
+#: with an empty value basis, values that look wrong, choices made between candidate columns),
+#: as JSON, so the case can say later what a file did not give.
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE imports ADD COLUMN report TEXT NOT NULL DEFAULT '{}'")
+
+
 #: ``MIGRATIONS[n]`` moves a file from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:
