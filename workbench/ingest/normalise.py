@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.errors import ImportRefused
+from workbench.errors import NotShipments
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import to_alpha2
 from workbench.ingest.dates import parse_dates
@@ -76,7 +76,9 @@ def normalise(
     """
     if "date" not in mapping.values():
         where = f"sheet {grid.sheet!r} of {file_name}" if grid.sheet else file_name
-        raise ImportRefused(f"No date column was recognised in {where}; map it by hand.")
+        raise NotShipments(
+            f"No date column was recognised in {where}; map it by hand.", missing=("date",)
+        )
     table = _drop_blank_rows(grid)
     blank_rows = grid.table.num_rows - table.num_rows
     rows = grid.row_numbers[_nonblank_mask(grid.table)] if blank_rows else grid.row_numbers
