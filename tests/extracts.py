@@ -138,3 +138,30 @@ def totals_by_origin(items: list[Item]) -> dict[str, Decimal]:
     for it in items:
         out[it.origin] = out.get(it.origin, Decimal(0)) + it.value
     return out
+
+
+# -- not an extract ---------------------------------------------------------------------------
+
+REGISTRY = [
+    ["Name", "Registration number", "Address", "Director"],
+    ["ООО АУРУС", "1187746765432", "Москва, ул. Ленина 1", "Иванов Пётр"],
+    ["Kyungki Industrial Co", "0012345678", "Seoul, Guro-gu", "Kim Sung-ho"],
+    ["Rain Electronics", "0098765432", "Busan, Haeundae", "Park Min-ji"],
+]
+
+
+def write_registry(path: Path) -> Path:
+    """A company-registry excerpt: a title line, a blank row, the table, a second sheet."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Companies"
+    ws.append(["Registry excerpt, obtained 2024-05-02"])
+    ws.append([])
+    for row in REGISTRY:
+        ws.append(row)
+    prices = wb.create_sheet("Price list")
+    prices.append(["Part", "Price, USD"])
+    prices.append(["Bumper bracket", 120.5])
+    prices.append(["Headlamp unit", 980])
+    wb.save(path)
+    return path

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from workbench.errors import ImportRefused
+from workbench.errors import ImportRefused, NotShipments
 from workbench.ingest import encoding as enc
 from workbench.ingest.columns import best_matches
 from workbench.ingest.sandbox import read_sheets_isolated
@@ -179,10 +179,12 @@ def _choose_delimiter(
     return best[2], best[3]
 
 
-def _no_columns(path: Path, sheet: str = "") -> ImportRefused:
+def _no_columns(path: Path, sheet: str = "") -> NotShipments:
+    """Readable, but no header of an extract: it can be kept as a source instead."""
     where = f"sheet {sheet!r} of {path.name}" if sheet else path.name
-    return ImportRefused(
-        f"No recognisable customs columns were found in {where}; map the columns by hand."
+    return NotShipments(
+        f"No recognisable customs columns were found in {where}; map the columns by hand.",
+        missing=("date",),
     )
 
 
@@ -236,6 +238,15 @@ def read_workbook(
             raise ImportRefused(f"{path.name} has no data in any sheet.")
         raise _no_columns(path)
     return grids, skipped
+
+
+def sheet_first_rows(
+    path: Path, kind: FileKind, sheets: list[tuple[str, pa.Table]]
+) -> dict[str, int]:
+    """Each sheet's first row number as a spreadsheet program shows it (fastexcel drops
+    leading empty rows), for tables read with :func:`read_sheets_isolated`."""
+    info = _xlsx_info(path) if kind is FileKind.XLSX else {}
+    return {name: _first_row(table, info, name) for name, table in sheets}
 
 
 # The first <row r="N"> whose cells hold a value (<v>, inline <is> or <t>) before </row>.

@@ -8,7 +8,7 @@ change also updates the full-text index in the same transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,9 @@ from typing import Any
 from workbench.analysis.filters import Condition
 from workbench.analysis.versions import Field, fields
 from workbench.errors import WorkbenchError
-from workbench.ingest.documents import extract_text
 from workbench.services.identity import current_author, writer
 from workbench.services.search import ANNOTATION, NOTE, SOURCE, index_pending
+from workbench.services.source_content import source_content
 from workbench.store import events, files
 from workbench.store.case import CaseFile
 
@@ -79,11 +79,15 @@ def add_source(
     obtained_on: str | None = None,
     reliability: str | None = None,
     origin: str | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> events.Event:
     """Keep a source file inside the case, with its metadata, and index its text.
 
     ``companies`` and ``where`` (filter conditions as JSON, all of which a shipment meets) say
-    which companies and which shipments the source is about.
+    which companies and which shipments the source is about. A spreadsheet's cells are
+    indexed row by row (every sheet, within bounds); its event says how many sheets and rows
+    it has and whether the index was cut (``table``). ``cancel`` is checked while a workbook
+    is read.
     """
     path = Path(path)
     conditions = [Condition.from_json(dict(c)).as_json() for c in where]
@@ -92,7 +96,7 @@ def add_source(
     sha = files.sha256_of(path)
     if find_source(case, sha) is not None:
         raise WorkbenchError(f"{path.name} is already a source of this case.")
-    text = extract_text(path.name, path.read_bytes())
+    content = source_content(path.name, path.read_bytes(), cancel=cancel)
     payload: dict[str, Any] = {
         "sha256": sha,
         "name": path.name,
@@ -105,15 +109,20 @@ def add_source(
         "obtained_by": obtained_by,
         "obtained_on": _iso_date(obtained_on, "date obtained"),
         "reliability": reliability,
-        "text_indexed": text is not None,
+        "text_indexed": content.indexed,
     }
+    table = content.record()
+    if table is not None:
+        payload["table"] = table
+    if content.refusal:
+        payload["unreadable"] = content.refusal
     if origin:
         payload["origin"] = origin
     with case.transaction() as conn:
         files.add(conn, path, sha)
         event = events.append(conn, kind=SOURCE, payload=payload,
                               **writer(case.replica_id, payload))  # type: ignore[arg-type]
-        index_pending(conn)
+        index_pending(conn, prepared={sha: content})
     return event
 
 

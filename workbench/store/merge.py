@@ -168,8 +168,10 @@ def apply_purges(conn: sqlite3.Connection) -> int:
     if ids:
         conn.execute(f"DELETE FROM search_index WHERE ref IN ({','.join('?' * len(ids))})",
                      [f"event:{i}" for i in ids])
-        for sha in shas:
-            conn.execute("DELETE FROM search_index WHERE ref = ?", (f"source:{sha}",))
+        for sha in shas:  # the source's entry and, for a spreadsheet, one per row
+            ref = f"source:{sha}"
+            conn.execute("DELETE FROM search_index WHERE ref = ? OR substr(ref, 1, ?) = ?",
+                         (ref, len(ref) + 1, f"{ref}/"))
     return removed
 
 
