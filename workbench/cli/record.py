@@ -45,9 +45,26 @@ def cmd_source(args: argparse.Namespace) -> int:
                           obtained_on=args.obtained_on, reliability=args.reliability)
     finally:
         case.close()
-    extra = "" if done.payload["text_indexed"] else "; its text could not be read, title only"
-    _record_done(event_json(done), args.json, f"Added source '{done.payload['title']}'{extra}")
+    _record_done(event_json(done), args.json,
+                 f"Added source '{done.payload['title']}'{source_words(done.payload)}")
     return 0
+
+
+def source_words(payload: dict[str, object]) -> str:
+    """What became of a new source's content, as the end of a sentence."""
+    from workbench.services.source_content import index_note
+
+    table = payload.get("table")
+    if isinstance(table, dict):
+        sheets = [s for s in table.get("sheets", []) if isinstance(s, dict)]
+        rows = sum(int(s.get("rows", 0)) for s in sheets)
+        words = (f"; a spreadsheet of {len(sheets)} sheet{'s' if len(sheets) != 1 else ''} "
+                 f"and {rows:,} rows, its cells searchable")
+        note = index_note(table)
+        return words + (f" ({note[0].lower()}{note[1:].rstrip('.')})" if note else "")
+    if payload.get("unreadable"):
+        return f"; it could not be read ({str(payload['unreadable']).rstrip('.')}), title only"
+    return "" if payload.get("text_indexed") else "; its text could not be read, title only"
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
@@ -73,7 +90,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from workbench.services.cases import open_case
-    from workbench.services.search import fts_query, search
+    from workbench.services.search import fts_query, search, unlisted_rows
 
     fts_query(args.text)  # refuse an empty search before opening the case
     case, _ = open_case(Path(args.case), on_import=progress)
@@ -86,7 +103,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     def text() -> str:
         if not hits:
             return f"Nothing in the case matches {args.text!r}."
-        return "\n".join(f"{h.kind:<11} {h.title}\n            {h.snippet}" for h in hits)
+        more = unlisted_rows(hits)
+        last = {h.source_sha256: i for i, h in enumerate(hits) if h.source_sha256}
+        lines = []
+        for i, h in enumerate(hits):
+            place = f" — {h.place}" if h.place else ""
+            lines.append(f"{h.kind:<11} {h.title}{place}\n            {h.snippet}")
+            sha = h.source_sha256
+            if sha in more and last[sha] == i:
+                lines.append(f"            … and {more[sha]:,} more matching rows in "
+                             f"'{h.title}'")
+        return "\n".join(lines)
 
     emit(data, args.json, text)
     return 0

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.cli.common import Parser, UsageError, emit, progress
+from workbench.errors import NotShipments
+
+if TYPE_CHECKING:
+    from workbench.store.case import CaseFile
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -33,8 +38,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping=dict(_mapping_pair(m) for m in args.map),
     )
     case, _ = open_case(Path(args.case), on_import=progress)
+    reports, kept = [], []
     try:
-        reports = [import_file(case, path, options) for path in paths]
+        for path in paths:
+            try:
+                reports.append(import_file(case, path, options))
+            except NotShipments as exc:
+                if not args.as_source:
+                    raise NotShipments(_keep_hint(str(exc), args.case, path),
+                                       exc.missing) from None
+                kept.append(_keep_as_source(case, path, exc))
     finally:
         case.close()
     mapping: dict[str, str] = {}
@@ -47,6 +60,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "rejects": [x for r in reports for x in r.rejects],
         "mapping": mapping,
         "files": [r.as_json() for r in reports],
+        "sources": kept,
     }
 
     def text() -> str:
@@ -62,10 +76,36 @@ def cmd_import(args: argparse.Namespace) -> int:
                 lines.append(f"  rejected{sheet} row {x['row']}: {x['reason']}")
             if len(r.rejects) > 20:
                 lines.append(f"  … and {len(r.rejects) - 20:,} more (use --json for all)")
+        for k in kept:
+            lines.append(f"{k['name']}: not a customs extract ({k['refusal']}); kept as "
+                         f"source '{k['title']}' ({str(k['id'])[:12]}){k['words']}")
         return "\n".join(lines)
 
     emit(data, args.json, text)
     return 0
+
+
+def _keep_hint(sentence: str, case: str, path: Path) -> str:
+    """The refusal, with the command that keeps the file as a source instead (naming the
+    files by their names, as every sentence does, not by the machine's paths)."""
+    import shlex
+
+    command = f"workbench source {shlex.quote(Path(case).name)} {shlex.quote(path.name)}"
+    return (f"{sentence.rstrip('.')}, or keep it as a source instead with `{command}` "
+            "(or import with --as-source).")
+
+
+def _keep_as_source(case: CaseFile, path: Path, refusal: NotShipments) -> dict[str, object]:
+    from workbench.cli.record import source_words
+    from workbench.services.notes import add_source, find_source
+    from workbench.store.files import sha256_of
+
+    existing = find_source(case, sha256_of(path))
+    event = existing or add_source(case, path)
+    words = " (it already was)" if existing else source_words(event.payload)
+    return {"name": path.name, "id": event.id, "title": event.payload.get("title"),
+            "sha256": event.payload.get("sha256"), "table": event.payload.get("table"),
+            "refusal": str(refusal).rstrip("."), "words": words}
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -158,6 +198,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--date-order", choices=("DMY", "MDY"), help="for slash dates like 03/04/2022")
     p.add_argument("--map", action="append", default=[], metavar="HEADER=COLUMN",
                    help="map a header to a canonical column (repeatable)")
+    p.add_argument("--as-source", action="store_true",
+                   help="keep a file that is not a customs extract as a source instead")
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("info", help="what a case holds")
