@@ -264,3 +264,12 @@ def test_a_spreadsheet_source_from_a_colleague_is_searchable_after_a_merge(
             ("registry", "Companies", 5)]
     finally:
         mine.close()
+
+
+def test_a_late_byte_outside_utf8_reads_the_table_again_as_cp1251(case: CaseFile,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    ascii_part = "".join(f"firm {i};RU\n" for i in range(30_000)).encode("ascii")
+    path.write_bytes(b"name;country\n" + ascii_part + "Иванов;RU\n".encode("cp1251"))
+    add_source(case, path)
+    assert [h.row for h in search(case, "Иванов")] == [30_002]

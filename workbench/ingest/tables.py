@@ -167,16 +167,17 @@ def _as_string(array: pa.Array) -> pa.Array:
 # -- text tables ---------------------------------------------------------------------------
 
 
-def _decode(name: str, data: bytes) -> str:
-    """Strictly, in the detected encoding; else UTF-8 or cp1251 with replacement marks."""
+def _encoding(name: str, data: bytes) -> str | None:
+    """The detected encoding, or None when detection cannot tell (then UTF-8 is tried)."""
     try:
-        text = enc.decode(data, enc.detect(data, name), name)
+        return enc.detect(data, name)
     except ImportRefused:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251", errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
+        return None
+
+
+def _lines(data: bytes, encoding: str, errors: str) -> io.TextIOWrapper:
+    """The text decoded as it is read (a whole decoded copy of a large file is not made)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
 
 
 def choose_delimiter(lines: list[str], suffix: str) -> tuple[str, int, float]:
@@ -200,35 +201,50 @@ def choose_delimiter(lines: list[str], suffix: str) -> tuple[str, int, float]:
 
 
 def _read_text(name: str, data: bytes, *, strict: bool) -> list[SheetTable] | None:
-    text = _decode(name, data)
-    head = text[: 1 << 20].splitlines()[:_SAMPLE_LINES]
-    delimiter, width, share = choose_delimiter(head, Path(name).suffix.lower())
-    if strict and (width < 2 or share < 0.8 or len([h for h in head if h.strip()]) < 2):
+    """Split a text table, in its detected encoding; if a byte does not fit that encoding,
+    read it again with replacement marks (UTF-8 files then as cp1251, as documents are)."""
+    detected = _encoding(name, data)
+    encoding = detected or "utf-8-sig"
+    head = data[: 1 << 20].decode(encoding, errors="replace").lstrip("\ufeff")
+    sample = head.splitlines()[:_SAMPLE_LINES]
+    delimiter, width, share = choose_delimiter(sample, Path(name).suffix.lower())
+    if strict and (width < 2 or share < 0.8 or len([h for h in sample if h.strip()]) < 2):
         return None  # a .txt of prose: indexed as text, not as a table
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [_split(_lines(data, encoding, "strict"), delimiter)]
+    except UnicodeDecodeError:
+        fallback = "cp1251" if encoding.startswith("utf-8") else encoding
+        return [_split(_lines(data, fallback, "replace"), delimiter)]
+
+
+def _split(lines: io.TextIOWrapper, delimiter: str) -> SheetTable:
+    """The first rows of a text table (within ``MAX_ROWS`` and ``MAX_CELLS``) and the count of
+    all of them; a malformed line ends the reading, which ``stopped`` says."""
+    reader = csv.reader(lines, delimiter=delimiter)
     rows: list[list[str]] = []
-    cells = 0
-    total = 0
+    cells = total = 0
     stopped = None
-    limit_rows, limit_cells = MAX_ROWS, MAX_CELLS
+    keeping = True
     try:
         for row in reader:
             total += 1
-            if len(rows) < limit_rows and cells + len(row) <= limit_cells:
+            if keeping and len(rows) < MAX_ROWS and cells + len(row) <= MAX_CELLS:
                 rows.append(row)
                 cells += len(row)
             else:
-                limit_rows = 0  # cut here: later rows are only counted
+                keeping = False  # cut here: later rows are only counted
     except csv.Error as exc:
         stopped = f"reading stopped at row {total + 1:,}: {exc}"
+    if rows and rows[0] and rows[0][0].startswith("\ufeff"):
+        rows[0][0] = rows[0][0][1:]
     width = max((len(r) for r in rows), default=0)
     columns = tuple(
         pa.array([(r[i] if i < len(r) and r[i] != "" else None) for r in rows], type=pa.string())
         for i in range(width)
     )
-    return [SheetTable(name="", columns=columns,
-                       row_numbers=np.arange(1, len(rows) + 1, dtype=np.int64),
-                       total_rows=total, stopped=stopped)]
+    return SheetTable(name="", columns=columns,
+                      row_numbers=np.arange(1, len(rows) + 1, dtype=np.int64),
+                      total_rows=total, stopped=stopped)
 
 
 # -- the index and the column titles --------------------------------------------------------
