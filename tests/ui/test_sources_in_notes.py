@@ -22,7 +22,8 @@ def test_add_open_and_purge_a_source(private_window, tmp_path: Path, qtbot) -> N
     dialog.companies.setText("Industrie Ilpea Spa")
     dialog.reliability.setCurrentText("probably true")
     dialog.link.setChecked(True)
-    dialog.save()
+    dialog.save()  # kept on a worker thread
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
     assert dialog.saved is not None
     payload = dialog.saved.payload
     assert payload["where"] == [{"column": "origin_country", "op": "=", "value": "IT"}]
@@ -54,5 +55,6 @@ def test_a_file_already_kept_is_refused_in_the_dialog(private_window, sample_cas
     dialog = panel.add_source(sample_case / "sources" / "kyungki_statement.txt")
     qtbot.addWidget(dialog)
     dialog.save()
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
     assert dialog.message.text() == "kyungki_statement.txt is already a source of this case."
     assert dialog.saved is None

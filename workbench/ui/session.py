@@ -105,13 +105,27 @@ class CaseSession(QObject):
                 self.companies = company_book(case, self.frame)
         finally:
             case.close()
+        self._announce(event, undoable)
+        return event
+
+    def recorded(self, event: Event, *, undoable: bool = True) -> None:
+        """An event a worker thread wrote (on its own connection): refold if it concerns the
+        companies, put it on the undo stack and announce it, as :meth:`record` does."""
+        if _touches_companies(event):
+            case = CaseFile.open(self.summary.path, read_only=True)
+            try:
+                self.companies = company_book(case, self.frame)
+            finally:
+                case.close()
+        self._announce(event, undoable)
+
+    def _announce(self, event: Event, undoable: bool) -> None:
         if undoable:
             summary = (f"removal of {event.payload.get('summary')}" if event.kind == UNDO
                        else summarise(event.kind, event.payload))
             label = summary if len(summary) <= _LABEL_WIDTH else summary[:_LABEL_WIDTH - 1] + "…"
             self._push(EditStep(label, event.id))
         self.state.record_changed(source=self)
-        return event
 
     def decide(self, decision: Callable[..., Event], *args: object) -> Event:
         """Record a company decision (a function of ``services.companies``) and refold."""
