@@ -138,7 +138,7 @@ def test_dropping_files_on_the_window_imports_them(
     extract = write_numbered_csv(tmp_path / "extra.csv", sample_items())
     received: list[list[Path]] = []
 
-    def import_without_dialog(_parent, case_path, files):
+    def import_without_dialog(_parent, case_path, files, on_kept=None):
         received.append(list(files))
         case = CaseFile.open(case_path)
         try:

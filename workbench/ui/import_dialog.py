@@ -4,6 +4,10 @@ The dialog holds no import logic. Previews come from :func:`workbench.services.p
 preview_file` and imports from :func:`workbench.services.importing.import_file`, both run in
 worker threads that open the case themselves (SQLite connections belong to one thread). The
 main window opens it with :func:`run_import_dialog`, or connects :attr:`ImportDialog.imported`.
+
+A file refused as not a customs extract (``NotShipments``) is offered to be kept as a source
+instead, in the refusal and on the report page; the keeping runs on a worker too
+(:class:`SourceKeeper`) and each kept source is announced with :attr:`ImportDialog.source_kept`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QGuiApplication, QPalette, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -53,7 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
+from workbench.errors import NotShipments, WorkbenchError
 from workbench.ingest.columns import BY_NAME, CANONICAL
 from workbench.ingest.encoding import KNOWN
 from workbench.services.cases import open_case
@@ -67,6 +72,8 @@ from workbench.services.preview import (
     preview_file,
 )
 from workbench.store.case import CaseFile
+from workbench.store.events import Event
+from workbench.ui.source_dialog import SourceKeeper
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +90,9 @@ ORIGIN_TEXT = {
     MappingOrigin.NONE: "",
 }
 KEEP = "(keep as is)"
+KEEP_OFFER = ("{what} not a customs extract as it stands. It can be kept as a source instead: "
+              "stored in the case with its SHA-256, the text of every sheet searchable, and "
+              "opened as a read-only table.")
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _COLUMN_WIDTH_MAX = 260
@@ -228,6 +238,7 @@ class PreviewWorker(QThread):
 
     previewed = Signal(int, object)  # generation, Preview
     refused = Signal(int, str)  # generation, one sentence
+    keepable = Signal(int)  # generation: the refusal is NotShipments (sent just before it)
 
     def __init__(
         self, case_path: Path, path: Path, options: ImportOptions, generation: int,
@@ -251,6 +262,8 @@ class PreviewWorker(QThread):
         except ImportCancelled:
             return
         except WorkbenchError as exc:
+            if isinstance(exc, NotShipments):
+                self.keepable.emit(self.generation)
             self.refused.emit(self.generation, str(exc))
         except Exception:
             log.exception("previewing %s failed", self.path.name)
@@ -265,6 +278,7 @@ class ImportWorker(QThread):
     progressed = Signal(str, float)  # message, fraction of the whole job
     file_imported = Signal(int, object)  # job index, ImportReport
     file_refused = Signal(int, str)  # job index, one sentence
+    file_keepable = Signal(int)  # job index: refused as NotShipments (sent just before it)
     file_cancelled = Signal(int)  # job index; nothing of that file was written
     failed = Signal(str)  # the case itself could not be opened
 
@@ -312,6 +326,8 @@ class ImportWorker(QThread):
             self.file_cancelled.emit(i)
             return False
         except WorkbenchError as exc:
+            if isinstance(exc, NotShipments):
+                self.file_keepable.emit(i)
             self.file_refused.emit(i, str(exc))
         except Exception:
             log.exception("importing %s failed", path.name)
@@ -338,6 +354,8 @@ class _FileState:
     sheet: int = 0
     outcome: str = ""  # after the import: what became of the file, in words
     report: ImportReport | None = None
+    keepable: bool = False  # refused as not a customs extract: can be kept as a source
+    kept: Event | None = None  # the source it was kept as
 
 
 class _MappingCombo(QComboBox):
@@ -358,6 +376,7 @@ class ImportDialog(QDialog):
     """
 
     imported = Signal(list)  # list[ImportReport]
+    source_kept = Signal(object)  # Event: a refused file kept as a source instead
 
     def __init__(
         self, case_path: Path, files: Sequence[Path], parent: QWidget | None = None
@@ -371,6 +390,9 @@ class ImportDialog(QDialog):
         self.case_path = Path(case_path)
         self.files = [_FileState(Path(f)) for f in files]
         self.reports: list[ImportReport] = []
+        self.kept_sources: list[Event] = []
+        self._keeper: SourceKeeper | None = None
+        self._keeping: list[int] = []
         self._current = 0
         self._generation = 0
         self._previews: set[PreviewWorker] = set()
@@ -582,8 +604,26 @@ class ImportDialog(QDialog):
         )
         advice.setWordWrap(True)
         _mute(advice)
+        self.keep_offer = QLabel(panel)
+        self.keep_offer.setObjectName("import.keep_offer")
+        self.keep_offer.setWordWrap(True)
+        self.keep_confidential = QCheckBox("Confidential (protects a human source)", panel)
+        self.keep_confidential.setObjectName("import.keep_confidential")
+        self.keep_button = QPushButton("&Keep as source", panel)
+        self.keep_button.setObjectName("import.keep_source")
+        self.keep_button.setAutoDefault(False)
+        self.keep_button.setToolTip("Keep this file in the case as a source instead of "
+                                    "importing it as shipments")
+        self.keep_row = QWidget(panel)
+        keep = QHBoxLayout(self.keep_row)
+        keep.setContentsMargins(0, 8, 0, 0)
+        keep.addWidget(self.keep_button)
+        keep.addWidget(self.keep_confidential)
+        keep.addStretch(1)
         text = QVBoxLayout()
         text.addWidget(self.refusal)
+        text.addWidget(self.keep_offer)
+        text.addWidget(self.keep_row)
         text.addWidget(advice)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -647,10 +687,27 @@ class ImportDialog(QDialog):
         self.rejects_line.setFrameShape(QFrame.Shape.HLine)
         self.rejects_line.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.report_keep = QWidget(page)
+        self.report_keep_label = QLabel(self.report_keep)
+        self.report_keep_label.setObjectName("import.report_keep_offer")
+        self.report_keep_label.setWordWrap(True)
+        self.report_keep_confidential = QCheckBox("Confidential", self.report_keep)
+        self.report_keep_confidential.setObjectName("import.report_keep_confidential")
+        self.report_keep_button = QPushButton("&Keep as source", self.report_keep)
+        self.report_keep_button.setObjectName("import.report_keep_source")
+        self.report_keep_button.setAutoDefault(False)
+        keep_bar = QHBoxLayout(self.report_keep)
+        keep_bar.setContentsMargins(0, 0, 0, 0)
+        keep_bar.addWidget(self.report_keep_label, 1)
+        keep_bar.addWidget(self.report_keep_confidential)
+        keep_bar.addWidget(self.report_keep_button)
+        self.report_keep.setVisible(False)
+
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
         layout.addWidget(self.results_table)
+        layout.addWidget(self.report_keep)
         layout.addWidget(self.rejects_line)
         layout.addLayout(rejects_bar)
         layout.addWidget(self.rejects_view, 1)
@@ -670,6 +727,11 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.reject)
         self.copy_button.clicked.connect(self.copy_rejects)
+        self.keep_button.clicked.connect(
+            lambda: self.keep_as_sources([self._current], self.keep_confidential.isChecked()))
+        self.report_keep_button.clicked.connect(
+            lambda: self.keep_as_sources(self._keepable(),
+                                         self.report_keep_confidential.isChecked()))
 
     # -- state ----------------------------------------------------------------------------
 
@@ -701,6 +763,7 @@ class ImportDialog(QDialog):
         state = self.current
         self._generation += 1
         state.generation = self._generation
+        state.keepable = False  # until this preview says otherwise
         for worker in self._previews:
             if worker.path == state.path:
                 worker.cancel()
@@ -708,6 +771,7 @@ class ImportDialog(QDialog):
             self.case_path, state.path, _copy_options(state.options), state.generation, self
         )
         worker.previewed.connect(self._on_preview_previewed)
+        worker.keepable.connect(self._on_preview_keepable)
         worker.refused.connect(self._on_preview_refused)
         worker.finished.connect(self._on_preview_finished)
         self._previews.add(worker)
@@ -724,13 +788,18 @@ class ImportDialog(QDialog):
         state = self._state_for(generation)
         if state is None:
             return
-        state.preview, state.refusal = preview, None
+        state.preview, state.refusal, state.keepable = preview, None, False
         if state.options.encoding is None:
             state.detected_encoding = preview.encoding
         if state.options.delimiter is None:
             state.detected_delimiter = preview.delimiter
         state.sheet = min(state.sheet, len(preview.sheets) - 1)
         self._after_preview(state)
+
+    def _on_preview_keepable(self, generation: int) -> None:
+        state = self._state_for(generation)
+        if state is not None:
+            state.keepable = True
 
     def _on_preview_refused(self, generation: int, sentence: str) -> None:
         state = self._state_for(generation)
@@ -768,6 +837,9 @@ class ImportDialog(QDialog):
         state.report = report
         state.outcome = _outcome(report)
         self.reports.append(report)
+
+    def _on_import_file_keepable(self, index: int) -> None:
+        self.files[self._import_indexes[index]].keepable = True
 
     def _on_import_file_refused(self, index: int, sentence: str) -> None:
         self.files[self._import_indexes[index]].outcome = f"Not imported: {sentence}"
@@ -881,6 +953,7 @@ class ImportDialog(QDialog):
             self.preview_model.set_sheet(None, self.palette())
             self.mapping_table.setRowCount(0)
             self.refusal.setText(state.refusal or "")
+            self._show_keep_offer(state)
             self.preview_stack.setCurrentIndex(1 if state.refusal else 0)
             self.header_spin.blockSignals(True)
             self.header_spin.setValue(state.options.header_row or 0)
@@ -963,6 +1036,11 @@ class ImportDialog(QDialog):
         self.cancel_button.setEnabled(not (running and self._cancel_requested))
         for widget in (self.file_list, self.pages.widget(0)):
             widget.setEnabled(not running)
+        keeping = self._keeper is not None
+        if keeping:
+            self.import_button.setEnabled(False)
+        for widget in (self.keep_button, self.report_keep_button):
+            widget.setEnabled(not running and not keeping)
 
     def _importable(self) -> list[int]:
         """The files the Import button will import: checked and not refused by the preview."""
@@ -989,6 +1067,7 @@ class ImportDialog(QDialog):
         worker = ImportWorker(self.case_path, jobs, self)
         worker.progressed.connect(self._on_import_progressed)
         worker.file_imported.connect(self._on_import_file_imported)
+        worker.file_keepable.connect(self._on_import_file_keepable)
         worker.file_refused.connect(self._on_import_file_refused)
         worker.file_cancelled.connect(self._on_import_file_cancelled)
         worker.failed.connect(self._on_import_failed)
@@ -1046,6 +1125,7 @@ class ImportDialog(QDialog):
         for widget in (self.rejects_line, self.rejects_label, self.copy_button):
             widget.setVisible(bool(self.reports))
         _fit_height(table)
+        self._show_report_keep()
         self.pages.setCurrentIndex(1)
         self.file_list.setVisible(False)
         self._update_buttons()
@@ -1061,6 +1141,10 @@ class ImportDialog(QDialog):
             name = chosen[self._cancelled_at].path.name
             return (f"Import cancelled at {name}, which is not in the case; "
                     f"{imported:,} shipments from {went_in} earlier file(s) went in.")
+        kept = len(self.kept_sources)
+        if not self.reports and kept:
+            return (f"No shipments were imported; {kept} file{'s were' if kept > 1 else ' was'} "
+                    "kept as a source instead.")
         if not self.reports:
             return "Nothing was imported; the case is unchanged."
         files = "1 file" if went_in == 1 else f"{went_in} files"
@@ -1069,6 +1153,8 @@ class ImportDialog(QDialog):
         missed = len(chosen) - went_in + sum(1 for s in self.files if s not in chosen and s.refusal)
         if missed:
             words += f"; {missed} file{'s' if missed != 1 else ''} could not be imported"
+        if kept:
+            words += f"; {kept} kept as a source instead"
         return words + "."
 
     def copy_rejects(self) -> None:
@@ -1076,10 +1162,110 @@ class ImportDialog(QDialog):
         QGuiApplication.clipboard().setText(self.rejects_model.as_tsv())
         self.status.setText(f"Copied {self.rejects_model.rowCount():,} rejected rows.")
 
+    # -- keeping a refused file as a source ------------------------------------------------
+
+    def _keepable(self) -> list[int]:
+        """Files refused as not customs extracts and not kept yet."""
+        return [i for i, s in enumerate(self.files) if s.keepable and s.kept is None]
+
+    def _show_keep_offer(self, state: _FileState) -> None:
+        offer = state.keepable and state.refusal is not None
+        if state.kept is not None:
+            self.keep_offer.setText(f"Kept as the source '{state.kept.payload.get('title')}'.")
+        else:
+            self.keep_offer.setText(KEEP_OFFER.format(what="It is") if offer else "")
+        self.keep_offer.setVisible(offer or state.kept is not None)
+        self.keep_row.setVisible(offer and state.kept is None)
+
+    def _show_report_keep(self) -> None:
+        keepable = self._keepable()
+        self.report_keep.setVisible(bool(keepable))
+        if not keepable:
+            return
+        names = ", ".join(self.files[i].path.name for i in keepable)
+        what = f"{names} is" if len(keepable) == 1 else f"{names} are"
+        self.report_keep_label.setText(KEEP_OFFER.format(what=what))
+        self.report_keep_button.setText(
+            "&Keep as source" if len(keepable) == 1 else f"&Keep {len(keepable)} as sources")
+
+    def keep_as_sources(self, indexes: list[int], confidential: bool = False) -> None:
+        """Keep these refused files as sources instead, on a worker thread."""
+        indexes = [i for i in indexes if self.files[i].keepable and self.files[i].kept is None]
+        if self._keeper is not None or self.running or not indexes:
+            return
+        options: dict[str, object] = {"confidential": confidential}
+        jobs = [(self.files[i].path, dict(options)) for i in indexes]
+        self._keeping = indexes
+        keeper = SourceKeeper(self.case_path, jobs, existing_ok=True, parent=self)
+        keeper.kept.connect(self._on_source_kept)
+        keeper.failed.connect(self._on_source_failed)
+        keeper.finished.connect(self._on_keeping_finished)
+        self._keeper = keeper
+        names = ", ".join(self.files[i].path.name for i in indexes)
+        self.status.setText(f"Keeping {names} as a source…")
+        self.progress.setRange(0, 0)  # busy: reading the sheets takes what it takes
+        self.progress.setVisible(True)
+        self._update_buttons()
+        keeper.start()
+
+    @property
+    def keeping(self) -> bool:
+        return self._keeper is not None
+
+    def _state_of(self, path: Path) -> _FileState | None:
+        return next((self.files[i] for i in self._keeping if self.files[i].path == path), None)
+
+    def _on_source_kept(self, path: Path, event: Event, already: bool) -> None:
+        state = self._state_of(path)
+        if state is None:
+            return
+        state.kept = event
+        title = event.payload.get("title")
+        state.outcome = (f"Already a source of this case ('{title}')." if already
+                         else f"Kept as the source '{title}' instead of shipments.")
+        row = self.files.index(state)
+        item = self.file_list.item(row)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton))
+        item.setToolTip(state.outcome)
+        self.kept_sources.append(event)
+        self.source_kept.emit(event)
+
+    def _on_source_failed(self, path: Path, sentence: str) -> None:
+        state = self._state_of(path)
+        if state is not None:
+            state.outcome = f"Not kept: {sentence}"
+        self.status.setText(sentence)
+
+    def _on_keeping_finished(self) -> None:
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None:
+            keeper.deleteLater()
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        kept = [self.files[i] for i in self._keeping if self.files[i].kept is not None]
+        self._keeping = []
+        if kept and self.status.text().startswith("Keeping"):
+            self.status.setText("")
+        on_report = self.pages.currentIndex() == 1
+        # Nothing left to do here: close, so the window can show the source.
+        if kept and not self._keepable() and (
+                (on_report and not self.reports) or (not on_report and not self._importable())):
+            self.done(QDialog.DialogCode.Accepted)
+            return
+        if on_report:
+            self._show_report()
+        else:
+            self._show_state()
+        self._update_buttons()
+
     # -- closing --------------------------------------------------------------------------
 
     def reject(self) -> None:
         """Esc and Cancel: stop a running import first; otherwise close."""
+        if self._keeper is not None:
+            self._keeper.cancel()
+            self._keeper.wait()
         if self.running:
             self.cancel_import()
             return
@@ -1094,6 +1280,9 @@ class ImportDialog(QDialog):
             self.cancel_import()
             return
         self._stop_previews()
+        if self._keeper is not None:
+            self._keeper.cancel()
+            self._keeper.wait()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1170,10 +1359,16 @@ def _summary(preview: Preview, sheet: SheetPreview) -> str:
 
 
 def run_import_dialog(
-    parent: QWidget | None, case_path: Path, files: Sequence[Path]
+    parent: QWidget | None, case_path: Path, files: Sequence[Path],
+    on_kept: Callable[[Event], None] | None = None,
 ) -> list[ImportReport]:
-    """Show the import dialog modally; the reports of the files that went in (maybe none)."""
+    """Show the import dialog modally; the reports of the files that went in (maybe none).
+
+    ``on_kept`` hears of every refused file the reporter kept as a source instead.
+    """
     dialog = ImportDialog(case_path, files, parent)
+    if on_kept is not None:
+        dialog.source_kept.connect(on_kept)
     try:
         dialog.exec()
         return list(dialog.reports)

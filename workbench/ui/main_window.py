@@ -24,16 +24,19 @@ from workbench.services.cases import load_shipments, new_case, open_case
 from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
 from workbench.store.bundle import is_bundle
+from workbench.store.events import Event
 from workbench.ui import jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.jobs import CaseJob
 from workbench.ui.loading import load_session
 from workbench.ui.panels.base import Panel
+from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
 from workbench.ui.panels.search import SearchPanel
 from workbench.ui.panels.shipments import ShipmentsPanel
 from workbench.ui.session import CaseSession
 from workbench.ui.share_dialog import share_from_window
+from workbench.ui.source_table import SourceTableWindow
 from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._job: CaseJob | None = None  # the export or merge running, if any
         self._opened_from: Path | None = None  # the file or folder the reporter opened
+        self.source_tables: dict[str, SourceTableWindow] = {}  # by the source's SHA-256
         self.actions = build_actions(self)
         self._build_menus()
         self._build_status_bar()
@@ -189,6 +193,11 @@ class MainWindow(QMainWindow):
         search = self.panels.get("search")
         if isinstance(search, SearchPanel):
             search.wait()  # a search thread must not outlive its panel
+        for table in self.source_tables.values():
+            table.stop()
+            table.close()
+            table.deleteLater()
+        self.source_tables.clear()
         for dock in self.docks.values():
             self.removeDockWidget(dock)
             dock.deleteLater()
@@ -225,6 +234,8 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(dock.toggleViewAction())
             if isinstance(panel, SearchPanel):
                 panel.jump_requested.connect(self.jump_to)
+            if isinstance(panel, NotesPanel):
+                panel.table_requested.connect(self.show_source_table)
         saved = settings.saved_layout()
         if saved is not None and self.restoreState(saved[1]):
             self.restoreGeometry(saved[0])
@@ -303,9 +314,46 @@ class MainWindow(QMainWindow):
             return
         from workbench.ui.import_dialog import run_import_dialog
 
-        reports = run_import_dialog(self, self.session.summary.path, files)
+        kept: list[Event] = []
+        reports = run_import_dialog(self, self.session.summary.path, files, on_kept=kept.append)
         if reports:
             self.reload_shipments()
+        if kept:
+            self.sources_kept(kept)
+
+    def sources_kept(self, kept: list[Event]) -> None:
+        """Files the import dialog kept as sources instead: announce them, show the last."""
+        if self.session is None:
+            return
+        for event in kept:
+            self.session.recorded(event)
+        entry = {**kept[-1].payload, "id": kept[-1].id}
+        self._raise("notes")
+        notes = self.panels.get("notes")
+        if isinstance(notes, NotesPanel):
+            notes.choose_source(str(entry.get("sha256")))
+        self.show_source_table(entry)
+        names = ", ".join(str(e.payload.get("name")) for e in kept)
+        self.statusBar().showMessage(f"Kept {names} as a source.", 8000)
+
+    def show_source_table(self, entry: dict[str, Any], sheet: str | None = None,
+                          row: int | None = None) -> SourceTableWindow | None:
+        """Show a spreadsheet source as read-only tables (one window per source)."""
+        if self.session is None:
+            return None
+        sha = str(entry.get("sha256", ""))
+        window = self.source_tables.get(sha)
+        if window is None or window.error is not None:
+            if window is not None:
+                window.deleteLater()
+            window = SourceTableWindow(self.session.summary.path, entry, self)
+            self.source_tables[sha] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if row is not None:
+            window.show_row(sheet, row)
+        return window
 
     def reload_shipments(self) -> None:
         if self.session is None:
@@ -388,7 +436,16 @@ class MainWindow(QMainWindow):
     def jump_to(self, hit: Hit) -> None:
         """Show the place a search hit came from, in the panel that shows that kind of thing."""
         kind, ref = hit.kind, hit.ref.split(":", 1)[1]
-        if kind in ("note", "source"):
+        if kind == "source":
+            self._raise("notes")
+            notes = self.panels["notes"]
+            assert isinstance(notes, NotesPanel)
+            if notes.choose_source(str(hit.source_sha256)) and hit.row is not None:
+                entry = next((e for e in notes.sources
+                              if e.get("sha256") == hit.source_sha256), None)
+                if entry is not None:
+                    self.show_source_table(entry, hit.sheet, hit.row)
+        elif kind == "note":
             self._raise("notes")
             self.panels["notes"].choose(kind, hit.title)  # type: ignore[attr-defined]
         elif kind == "annotation":
@@ -402,7 +459,8 @@ class MainWindow(QMainWindow):
         else:  # a reply or another record of a company
             self._raise("replies")
             self.panels["replies"].select(hit.title)  # type: ignore[attr-defined]
-        self.statusBar().showMessage(f"Showing {hit.title}", 5000)
+        place = f", {hit.place}" if hit.place else ""
+        self.statusBar().showMessage(f"Showing {hit.title}{place}", 5000)
 
     def _raise(self, name: str) -> None:
         if name in self.docks:
@@ -483,6 +541,8 @@ class MainWindow(QMainWindow):
         if self._job is not None:  # a half-done export or merge is dropped, never published
             self._job.cancel()
             self._job.wait()
+        for table in self.source_tables.values():
+            table.stop()
         self._save_layout()
         super().closeEvent(event)
 

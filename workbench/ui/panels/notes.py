@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,8 @@ from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
 from workbench.ingest.documents import extract_text
 from workbench.services.notes import notes, purge_source, save_note, sources
+from workbench.services.source_content import index_note
+from workbench.services.source_tables import is_spreadsheet_source
 from workbench.store import files
 from workbench.store.case import CaseFile
 from workbench.ui.panels.base import Panel
@@ -38,6 +40,7 @@ from workbench.ui.source_dialog import SourceDialog, extract_source, open_with_s
 #: Milliseconds of quiet typing before the preview is drawn again.
 PREVIEW_MS = 200
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+SHA_ROLE = Qt.ItemDataRole.UserRole + 2
 CONFIDENTIAL = QColor("#b22222")
 SOURCE_FIELDS = (
     ("name", "File"), ("type", "Type"), ("size", "Bytes"), ("obtained_by", "Obtained by"),
@@ -61,7 +64,33 @@ def source_metadata(entry: dict[str, Any]) -> str:
     lines += [f"- {label}: {entry[key]}" for key, label in SOURCE_FIELDS if entry.get(key)]
     if entry.get("companies"):
         lines.append(f"- Companies: {', '.join(entry['companies'])}")
+    lines += [f"- {line}" for line in spreadsheet_lines(entry)]
     return "\n".join(lines)
+
+
+def spreadsheet_lines(entry: dict[str, Any]) -> list[str]:
+    """A spreadsheet source's sheets and how much of it Search covers, as list lines."""
+    table = entry.get("table")
+    if not isinstance(table, dict):
+        return []
+    lines = []
+    for sheet in table.get("sheets", []):
+        if isinstance(sheet, dict):
+            name = sheet.get("name") or "the table"
+            lines.append(f"Sheet {name}: {sheet.get('rows', 0):,} rows, "
+                         f"{sheet.get('columns', 0):,} columns")
+    note = index_note(table)
+    lines.append(note or "Search covers every cell.")
+    return lines
+
+
+def spreadsheet_summary(entry: dict[str, Any]) -> str:
+    """What the editor shows for a spreadsheet source (its cells are in the table view)."""
+    return "\n".join([
+        "A spreadsheet kept as a source: Open table shows its sheets as read-only tables, "
+        "from the copy kept in the case; Search everything finds words in its cells and "
+        "names the sheet and row.", "",
+        *spreadsheet_lines(entry)])
 
 
 def _heading(text: str) -> QListWidgetItem:
@@ -81,6 +110,9 @@ class NotesPanel(Panel):
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
     TABIFY_WITH = "details"
 
+    #: A spreadsheet source to show as tables (its entry); the window opens it.
+    table_requested = Signal(object)
+
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.notes: list[dict[str, Any]] = []
@@ -89,6 +121,7 @@ class NotesPanel(Panel):
         self.items = QListWidget()
         self.items.setObjectName("notes.list")
         self.items.currentItemChanged.connect(self._on_current)
+        self.items.itemActivated.connect(self._on_activated)  # Enter, double-click
         self.title = QLineEdit()
         self.title.setObjectName("notes.title")
         self.title.setPlaceholderText("Title")
@@ -194,6 +227,8 @@ class NotesPanel(Panel):
     def _add_item(self, entry: dict[str, Any], kind: str) -> None:
         item = QListWidgetItem(item_label(entry, kind))
         item.setData(ITEM_ROLE, (kind, str(entry.get("title", ""))))
+        if kind == "source":
+            item.setData(SHA_ROLE, str(entry.get("sha256", "")))
         if entry.get("confidential"):
             item.setForeground(CONFIDENTIAL)
         self.items.addItem(item)
@@ -215,13 +250,29 @@ class NotesPanel(Panel):
                 return True
         return False
 
+    def choose_source(self, sha256: str) -> bool:
+        """Select the source holding these bytes; False when there is none."""
+        for row in range(self.items.count()):
+            if self.items.item(row).data(SHA_ROLE) == sha256:
+                self.items.setCurrentRow(row)
+                return True
+        return False
+
+    def _on_activated(self, _item: QListWidgetItem) -> None:
+        """Enter on a spreadsheet source shows its tables."""
+        if self._source is not None and is_spreadsheet_source(self._source):
+            self.table_requested.emit(dict(self._source))
+
     def _on_current(self, item: QListWidgetItem | None, _previous: object) -> None:
         data = item.data(ITEM_ROLE) if item is not None else None
         if not data:
             return
         kind, title = data
-        entries = self.notes if kind == "note" else self.sources
-        entry = next((e for e in entries if e.get("title") == title), None)
+        if kind == "source":
+            sha = item.data(SHA_ROLE) if item is not None else None
+            entry = next((e for e in self.sources if e.get("sha256") == sha), None)
+        else:
+            entry = next((e for e in self.notes if e.get("title") == title), None)
         if entry is None:
             return
         if kind == "note":
@@ -249,9 +300,14 @@ class NotesPanel(Panel):
         self._set_editable(False)
         self.title.setText(str(entry.get("title", "")))
         self.confidential.setChecked(bool(entry.get("confidential")))
-        text = self._source_text(entry)
+        table = is_spreadsheet_source(entry)
+        text = spreadsheet_summary(entry) if table else self._source_text(entry)
         self.editor.setPlainText(text if text is not None else "")
         self.editor.setPlaceholderText("No text could be extracted from this source.")
+        self.open_button.setText("Open table" if table else "Open")
+        self.open_button.setToolTip(
+            "Show its sheets as read-only tables, from the copy kept in the case" if table
+            else "Open the source with the system's viewer")
         self._preview_timer.stop()
         self.preview.setMarkdown(source_metadata(entry))
         self.message.setText("A source: read-only.")
@@ -289,8 +345,12 @@ class NotesPanel(Panel):
 
     def open_source(self, viewer: Callable[[Path], bool] = open_with_system_viewer,
                     ) -> Path | None:
-        """Write the chosen source's bytes to a private temporary file and open it."""
+        """Write the chosen source's bytes to a private temporary file and open it; a
+        spreadsheet is asked to be shown as tables instead (``table_requested``)."""
         if self._source is None:
+            return None
+        if is_spreadsheet_source(self._source):
+            self.table_requested.emit(dict(self._source))
             return None
         try:
             path = extract_source(self.session, str(self._source.get("sha256")),
@@ -321,6 +381,8 @@ class NotesPanel(Panel):
         self.message.setText(f"Purged '{title}'.")
 
     def _set_editable(self, editable: bool) -> None:
+        if editable:
+            self.open_button.setText("Open")
         self.open_button.setEnabled(not editable)
         self.purge_button.setEnabled(not editable)
         self.editor.setReadOnly(not editable)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
-from workbench.services.search import Hit, search
+from workbench.services.search import Hit, search, unlisted_rows
 from workbench.store.case import CaseFile
 from workbench.ui.models.summary_model import Column, SummaryModel
 from workbench.ui.panels.base import Panel, list_table
@@ -134,9 +134,18 @@ class SearchPanel(Panel):
 
     def _show(self, hits: list[Hit]) -> None:
         self.hits = hits
-        rows = [{"kind": KIND_NAMES.get(h.kind, "reply" if h.kind.startswith("reply.")
-                                         else h.kind),
-                 "title": h.title, "snippet": h.snippet} for h in hits]
+        more = unlisted_rows(hits)
+        last = {h.source_sha256: i for i, h in enumerate(hits) if h.source_sha256}
+        rows = []
+        for i, h in enumerate(hits):
+            snippet = h.snippet
+            sha = h.source_sha256
+            if sha in more and last[sha] == i:
+                snippet += f"  (and {more[sha]:,} more matching rows: Ctrl+F in its table)"
+            rows.append({"kind": KIND_NAMES.get(h.kind, "reply" if h.kind.startswith("reply.")
+                                                else h.kind),
+                         "title": f"{h.title} · {h.place}" if h.place else h.title,
+                         "snippet": snippet})
         self.model.set_frame(pd.DataFrame(rows, columns=[c.key for c in COLUMNS]))
 
     def _on_return(self) -> None:
