@@ -16,6 +16,7 @@ from workbench.services.cases import new_case
 from workbench.services.notes import add_source, sources
 from workbench.services.search import search
 from workbench.store.case import CaseFile
+from workbench.ui.actions import ActionId
 from workbench.ui.import_dialog import ImportDialog
 from workbench.ui.source_table import SourceTableWindow
 
@@ -266,3 +267,27 @@ def test_an_unreadable_workbook_says_so_in_one_sentence(qtbot, case_path: Path,
     assert window.error is not None
     assert "corners.xlsx" in window.status.text()
     assert window.confidential.isVisible()
+
+
+def test_undo_and_purge_close_the_table_of_a_source_gone(private_window, qtbot,
+                                                          tmp_path: Path) -> None:
+    window = private_window
+    registry = write_registry(tmp_path / "registry.xlsx")
+    _click_keep_in_the_modal_dialog(qtbot)
+    window.import_files([registry])
+    [sha] = window.source_tables
+    qtbot.waitUntil(lambda: not window.source_tables[sha].loading, timeout=WAIT_MS)
+
+    window.actions[ActionId.EDIT_UNDO].trigger()  # Edit > Undo takes the kept source back
+    assert window.source_tables == {}
+    assert "registry" not in window.panels["notes"].titles("source")
+    with CaseFile.open(window.session.summary.path, read_only=True) as case:
+        assert search(case, "Kim Sung") == []
+
+    window.actions[ActionId.EDIT_REDO].trigger()
+    notes = window.panels["notes"]
+    assert notes.choose_source(sha)
+    qtbot.mouseClick(notes.open_button, Qt.MouseButton.LeftButton)
+    assert sha in window.source_tables
+    notes.purge_source(confirm=False)
+    assert window.source_tables == {}

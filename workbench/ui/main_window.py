@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.analysis.view_state import FilterHistory, StateChange
+from workbench.analysis.view_state import RECORD, FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.services.cases import load_shipments, new_case, open_case
 from workbench.services.merging import undo_last_merge
@@ -367,9 +367,29 @@ class MainWindow(QMainWindow):
 
     # -- reacting -------------------------------------------------------------------------------
 
-    def _on_session_changed(self, _change: StateChange) -> None:
+    def _on_session_changed(self, change: StateChange) -> None:
         self._update_status()
         self.update_actions()
+        if RECORD in change and self.source_tables:
+            self._close_gone_tables()
+
+    def _close_gone_tables(self) -> None:
+        """A source undone or purged is shown no longer."""
+        if self.session is None:
+            return
+        from workbench.services.notes import sources
+        from workbench.store.case import CaseFile
+
+        try:
+            with CaseFile.open(self.session.summary.path, read_only=True) as case:
+                live = {str(s.get("sha256")) for s in sources(case)}
+        except WorkbenchError:
+            return
+        for sha in [sha for sha in self.source_tables if sha not in live]:
+            table = self.source_tables.pop(sha)
+            table.stop()
+            table.close()
+            table.deleteLater()
 
     def _update_status(self) -> None:
         if self.session is None:
