@@ -138,3 +138,43 @@ def totals_by_origin(items: list[Item]) -> dict[str, Decimal]:
     for it in items:
         out[it.origin] = out.get(it.origin, Decimal(0)) + it.value
     return out
+
+
+#: The fuller box list of a G-code dump: origin by code (G34) and by name (G16), the goods
+#: description as G31_1, departure by code (G15A), the release date (GD1) beside the
+#: registration date, each with the words one vendor or another puts after the code.
+FULL_GCODE_VARIANTS: dict[str, list[str]] = {
+    "codes": ["ND (Номер декларации)", "G32 (Номер товара)", "G072 (Дата регистрации)",
+              "GD1 (Дата выпуска)", "G022 (Наименование отправителя)",
+              "G0231 (Код страны отправителя)", "G082 (Наименование получателя)",
+              "G081 (ИНН получателя)", "G15A (Код страны отправления)",
+              "G34 (Код страны происхождения)", "G16 (Страна происхождения)",
+              "G11 (Торгующая страна)", "G33 (Код товара по ТН ВЭД)",
+              "G31_1 (Наименование и характеристики товаров)", "G35 (Вес брутто, кг)",
+              "G38 (Вес нетто, кг)", "G46 (Статистическая стоимость, USD.)"],
+    "words": ["G_ND Регистрационный номер", "G32 Порядковый номер", "G072 Дата ДТ",
+              "GD1 Дата выпуска товаров", "G022 Отправитель", "G0231 Страна отправителя",
+              "G082 Получатель", "G081 ИНН", "G15A Страна отправления (код)",
+              "G34 Страны происхождения товара", "G16 Наименование страны",
+              "G11 Торгующая страна, код", "G33 ТН ВЭД", "G31_1 Описание, 256 символов",
+              "G35 Брутто", "G38 Нетто", "G46 Стат. стоимость"],
+}
+
+
+def write_full_gcode_xlsx(path: Path, items: list[Item], variant: str = "codes") -> Path:
+    """A G-code dump with the fuller box list; origin given by code in some rows only."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ДТ"
+    ws.append(["Выгрузка из базы ДТ"])
+    ws.append(FULL_GCODE_VARIANTS[variant])
+    for i, it in enumerate(items):
+        day = dt.datetime.combine(it.date, dt.time())
+        code = it.origin if i % 2 == 0 else None  # the other rows give only the name
+        ws.append([it.decl, it.item, day, day + dt.timedelta(days=2), it.sender, it.trading,
+                   'ООО "АУРУС"', "7702402424", it.trading, code, RU_COUNTRY[it.origin],
+                   it.trading, it.hs, it.description, float(it.net) + 1, float(it.net),
+                   float(it.value)])
+        ws.cell(ws.max_row, 13).data_type = "s"
+    wb.save(path)
+    return path

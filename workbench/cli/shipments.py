@@ -46,6 +46,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         "rejected": sum(r.rejected for r in reports),
         "rejects": [x for r in reports for x in r.rejects],
         "mapping": mapping,
+        "warnings": [f"{r.file}: {w}" for r in reports for w in r.warnings],
+        "missing": sorted({m.column for r in reports for f in r.findings for m in f.missing}),
         "files": [r.as_json() for r in reports],
     }
 
@@ -57,6 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{r.rejected:,} rejected"
             )
             lines.extend(f"  - {n}" for n in r.notes)
+            lines.extend(f"  ! {w}" for w in r.warnings)
             for x in r.rejects[:20]:
                 sheet = f" sheet {x['sheet']}" if x["sheet"] else ""
                 lines.append(f"  rejected{sheet} row {x['row']}: {x['reason']}")
@@ -94,6 +97,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                 f"  file {f['name']}: {f['imported']:,} rows, {f['duplicates']:,} duplicates, "
                 f"{f['rejected']:,} rejected (sha256 {f['sha256'][:12]}…)"
             )
+            lines.extend(f"    ! {w}" for w in f["warnings"])
         return "\n".join(lines)
 
     emit(info, args.json, text)

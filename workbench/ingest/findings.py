@@ -34,6 +34,11 @@ KEY_LABELS: dict[str, str] = {
 ROWS_LISTED = 200
 
 
+def rows_text(n: int) -> str:
+    """``1 row``, ``2,000 rows``."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 @dataclass(frozen=True)
 class Missing:
     """A key column of the story that this sheet does not have."""
@@ -44,9 +49,8 @@ class Missing:
 
     def sentence(self) -> str:
         label = KEY_LABELS.get(self.column, self.column)
-        plural = "row" if self.rows == 1 else "rows"
         return (f"{label} was not found: {self.consequence} will not include this file's "
-                f"{self.rows:,} {plural}")
+                f"{rows_text(self.rows)}")
 
 
 @dataclass
@@ -62,22 +66,28 @@ class SheetFindings:
     warnings: list[str] = field(default_factory=list)  # values that look wrong, units, dates
     choices: list[str] = field(default_factory=list)  # which column was chosen over which
 
-    def sentences(self) -> list[str]:
+    def sentences(self, with_sheet: bool = True) -> list[str]:
         """The findings as sentences a reporter reads, most important first."""
         out = [m.sentence() + "." for m in self.missing]
         if self.empty_value_count:
             label = KEY_LABELS.get(self.value_column, self.value_column)
             rows = ", ".join(str(r) for r in self.empty_value_rows[:10])
             more = "…" if self.empty_value_count > 10 else ""
-            out.append(f"{self.empty_value_count:,} rows were kept with an empty {label} "
-                       f"(rows {rows}{more}); they count as shipments but add nothing to totals.")
+            if self.empty_value_count == 1:
+                out.append(f"1 row was kept with an empty {label} (row {rows}); it counts as a "
+                           "shipment but adds nothing to totals.")
+            else:
+                out.append(f"{self.empty_value_count:,} rows were kept with an empty {label} "
+                           f"(rows {rows}{more}); they count as shipments but add nothing to "
+                           "totals.")
         out += self.warnings
         out += self.choices
         if self.extras:
-            out.append(f"{len(self.extras)} columns were kept as extra columns: "
-                       + ", ".join(f"'{h}'" for h in self.extras[:12])
+            kept = ("1 column was kept as an extra column" if len(self.extras) == 1
+                    else f"{len(self.extras)} columns were kept as extra columns")
+            out.append(f"{kept}: " + ", ".join(f"'{h}'" for h in self.extras[:12])
                        + ("…" if len(self.extras) > 12 else "") + ".")
-        where = f"Sheet '{self.sheet}': " if self.sheet else ""
+        where = f"Sheet '{self.sheet}': " if self.sheet and with_sheet else ""
         return [where + s for s in out]
 
     def as_json(self) -> dict[str, Any]:

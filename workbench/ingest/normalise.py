@@ -21,7 +21,14 @@ from workbench.ingest import columns as cols
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import to_alpha2
 from workbench.ingest.dates import PRECISIONS, parse_dates
-from workbench.ingest.findings import KEY_COLUMNS, KEY_LABELS, ROWS_LISTED, Missing, SheetFindings
+from workbench.ingest.findings import (
+    KEY_COLUMNS,
+    KEY_LABELS,
+    ROWS_LISTED,
+    Missing,
+    SheetFindings,
+    rows_text,
+)
 from workbench.ingest.mapping import Assignment, Confidence, MappingPlan, Origin
 from workbench.ingest.numbers import parse_numbers
 from workbench.ingest.parsed import ParsedColumn
@@ -166,8 +173,8 @@ def normalise(
         out["date_precision"] = pc.if_else(pa.array(precision > 0), labels,
                                            pa.scalar(None, pa.string()))
         findings.warnings.append(
-            f"{coarse:,} rows give only a month, quarter or year as their date: each is dated "
-            "to the first day of its period, and figures that filter on dates say so.")
+            f"The date of {rows_text(coarse)} is only a month, quarter or year: each is dated to "
+            "the first day of its period, and figures that filter on dates say so.")
 
     missing_date = out["date"].is_null().to_numpy(zero_copy_only=False) & ~bad
     if missing_date.any():
@@ -247,13 +254,13 @@ def _apply_weight_units(out: dict[str, pa.Array], table: pa.Table, plan: Mapping
             out[name] = pa.array(scaled, type=pa.float64(), from_pandas=True)
     if converted:
         findings.warnings.append(
-            f"{converted:,} rows give their weight in another unit than kilograms ('{units.header}'"
-            " says so row by row): converted to kilograms.")
+            f"The weight of {rows_text(converted)} was in another unit than kilograms "
+            f"('{units.header}' names it row by row): converted to kilograms.")
     if unknown.any():
         odd = sorted({w for w, f in zip(words, factors, strict=True) if np.isnan(f)})
         findings.warnings.append(
-            f"{int(unknown.sum()):,} rows have a weight unit this version does not know "
-            f"({', '.join(repr(w) for w in odd[:5])}): their weight is kept as written.")
+            f"The weight unit of {rows_text(int(unknown.sum()))} is not one this version knows "
+            f"({', '.join(repr(w) for w in odd[:5])}): the weight is kept as written.")
 
 
 def _fill_date_from_release(out: dict[str, pa.Array], findings: SheetFindings,
@@ -272,8 +279,8 @@ def _fill_date_from_release(out: dict[str, pa.Array], findings: SheetFindings,
     if blanks:
         out["date"] = pc.coalesce(out["date"], release)
         findings.warnings.append(
-            f"{blanks:,} rows have no registration date: their release date ('{header}') is "
-            "used instead.")
+            f"The release date ('{header}') stands in for the registration date in "
+            f"{rows_text(blanks)} where it is blank.")
 
 
 def _note_missing(findings: SheetFindings, data: pa.Table, kept_rows: np.ndarray,

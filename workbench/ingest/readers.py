@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from workbench.errors import ImportRefused
+from workbench.errors import ImportRefused, NotShipments
 from workbench.ingest import encoding as enc
 from workbench.ingest.columns import best_matches
 from workbench.ingest.sandbox import read_sheets_isolated
@@ -179,10 +179,13 @@ def _choose_delimiter(
     return best[2], best[3]
 
 
-def _no_columns(path: Path, sheet: str = "") -> ImportRefused:
+def _no_columns(path: Path, sheet: str = "") -> NotShipments:
     where = f"sheet {sheet!r} of {path.name}" if sheet else path.name
-    return ImportRefused(
-        f"No recognisable customs columns were found in {where}; map the columns by hand."
+    return NotShipments(
+        f"No recognisable customs columns (date, sender, goods, value) were found in {where}; "
+        'give the header row and map the columns by hand (workbench import --header-row N '
+        '--map "HEADER=date" ..., or the import dialog).',
+        missing=("date", "sender", "origin_country", "hs_code", "description"),
     )
 
 

@@ -9,7 +9,7 @@ evaluation time, so a merge changes the figures that rely on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,8 @@ class FigureReport:
     mask: np.ndarray
     event_id: str
     author: str
+    #: What a reader must know about the rows (dates known only to the month...).
+    caveats: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         d = self.definition
@@ -75,6 +77,7 @@ class FigureReport:
             "coverage": {"start": d.coverage[0], "end": d.coverage[1]},
             "id": self.event_id,
             "author": self.author,
+            "caveats": self.caveats,
         }
 
 
@@ -151,7 +154,22 @@ def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None
                      f"({stated.low:,.2f} to {stated.high:,.2f})")
     return FigureReport(d, value, int(mask.sum()), None if saved is None else float(saved),
                         None if saved_rows is None else int(saved_rows), stated, drift, mask,
-                        event.id, event.author)
+                        event.id, event.author, date_caveats(frame, mask, d))
+
+
+def date_caveats(frame: pd.DataFrame, mask: np.ndarray, d: FigureDefinition) -> list[str]:
+    """Say when some of a figure's rows are dated only to the month, quarter or year."""
+    if "date_precision" not in frame:
+        return []
+    coarse = frame.loc[mask, "date_precision"].dropna()
+    if coarse.empty:
+        return []
+    kinds = " or ".join(sorted(set(coarse.astype(str))))
+    dated = any(c.column == "date" for c in d.conditions)
+    risk = "; a date condition may place such rows in the wrong period" if dated else ""
+    plural = "row is" if len(coarse) == 1 else "rows are"
+    return [f"{len(coarse):,} of its {int(mask.sum()):,} {plural} dated only to the {kinds}"
+            f"{risk}"]
 
 
 def figure_reports(case: CaseFile, frame: pd.DataFrame,

@@ -7,6 +7,7 @@ an error or a Cancel leaves the case exactly as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -61,7 +62,8 @@ class ImportReport:
     @property
     def warnings(self) -> list[str]:
         """Everything the import has to say beyond its counts, as sentences, sheet by sheet."""
-        return [sentence for f in self.findings for sentence in f.sentences()]
+        several = len(self.findings) > 1
+        return [sentence for f in self.findings for sentence in f.sentences(several)]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -296,6 +298,19 @@ def import_file(
     return report
 
 
+def import_findings(case: CaseFile) -> dict[int, list[SheetFindings]]:
+    """What each stored file's imports had to say (file id -> findings per sheet)."""
+    out: dict[int, list[SheetFindings]] = {}
+    for file_id, text in case.conn.execute("SELECT file_id, report FROM imports ORDER BY id"):
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            data = {}
+        if data:
+            out.setdefault(int(file_id), []).append(SheetFindings.from_json(data))
+    return out
+
+
 def _digest_and_pack(path: Path) -> tuple[str, list[tuple[str, bytes]]]:
     return files.sha256_of(path), files.pack(path)
 
@@ -306,6 +321,4 @@ def _recipe_options(grid: Grid) -> dict[str, object]:
 
 
 def _json(value: object) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)
