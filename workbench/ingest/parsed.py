@@ -219,13 +219,14 @@ def clean_texts(texts: pa.Array) -> pa.Array:
         texts = pc.replace_substring_regex(texts, invisible, "")
     texts = pc.utf8_trim_whitespace(texts)
     # Database dumps write an empty cell as NULL or #N/A: blank, not an unreadable value.
-    empty = pc.is_in(pc.utf8_upper(texts), value_set=_EMPTY_TOKENS)
+    empty = pc.is_in(texts, value_set=_EMPTY_TOKENS)
     if pc.any(empty).as_py():
         texts = pc.if_else(empty, pa.scalar("", texts.type), texts)
     return texts
 
 
-_EMPTY_TOKENS = pa.array(["NULL", "#N/A", "N/A", "NAN", "NONE"])
+_EMPTY_TOKENS = pa.array([form for token in ("NULL", "#N/A", "N/A", "NaN", "None")
+                          for form in {token, token.upper(), token.lower()}])
 
 
 def pick(arr: pa.Array, at: np.ndarray) -> list:
