@@ -248,7 +248,10 @@ def test_hostile_file_shows_the_refusal_sentence(make_dialog, qtbot, tmp_path: P
     fake = tmp_path / "scan.xlsx"
     fake.write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
     dialog = make_dialog(fake)
-    assert dialog.refusal.text() == "scan.xlsx is a PDF document, not a spreadsheet."
+    assert dialog.refusal.text() == (
+        "scan.xlsx is a PDF document, not a spreadsheet; "
+        "it can be kept with the case as a source instead."
+    )
     assert dialog.preview_stack.currentIndex() == 1
     assert not dialog.import_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
