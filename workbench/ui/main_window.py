@@ -303,9 +303,13 @@ class MainWindow(QMainWindow):
             return
         from workbench.ui.import_dialog import run_import_dialog
 
-        reports = run_import_dialog(self, self.session.summary.path, files)
-        if reports:
+        outcome = run_import_dialog(self, self.session.summary.path, files)
+        if outcome.reports:
             self.reload_shipments()
+        if outcome.show_rows and self.session is not None:
+            # The report's "Show the rows without a value": one filter change, undoable.
+            state = self.session.state
+            state.set_conditions({**state.keyed_conditions, **outcome.show_rows}, source=self)
 
     def reload_shipments(self) -> None:
         if self.session is None:

@@ -46,6 +46,9 @@ PROVENANCE_LABELS = {
 }
 #: Text longer than this also comes as a tooltip (the cell may elide it).
 _LONG_TEXT = 40
+#: What a value-basis cell shows when the shipment was kept without a value.
+NO_VALUE = "— no value"
+NO_VALUE_COLOUR = QColor("#B3261E")
 
 # PySide picks a signal overload by signature; this one carries the sort hint that lets the
 # selection model keep whole rows rather than every selected cell.
@@ -116,6 +119,8 @@ class _Cells:
     text: Callable[[int], str]
     tooltip: Callable[[int], str | None] | None = None
     numeric: bool = False
+    #: Per frame position: the cell carries the warning mark (a value basis left empty).
+    flagged: np.ndarray | None = None
 
 
 def _prepare(name: str, series: pd.Series) -> _Cells:
@@ -152,6 +157,31 @@ def _prepare(name: str, series: pd.Series) -> _Cells:
         return value if len(value) > _LONG_TEXT else None
 
     return _Cells(text, long_text_tip)
+
+
+def _prepare_value_basis(name: str, series: pd.Series) -> _Cells:
+    """The case's value column: an empty cell says so, in the warning colour, with a reason.
+
+    A shipment kept without a value counts as a row but adds nothing to any total; the mark is
+    one boolean array computed once, so painting stays a lookup at a million rows.
+    """
+    if not (series.dtype.kind in "fiu" or str(series.dtype) in ("Int64", "Float64")):
+        return _prepare(name, series)
+    numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+    empty = np.isnan(numbers)
+    empty.setflags(write=False)
+    fmt = number_format(name)
+    label = column_label(name)
+    tip = (f"This shipment came without a {label[:1].lower()}{label[1:]}: it counts as a "
+           "shipment but adds nothing to totals. The import report lists these rows.")
+
+    def value_text(pos: int) -> str:
+        return NO_VALUE if empty[pos] else fmt(numbers[pos])
+
+    def value_tip(pos: int) -> str | None:
+        return tip if empty[pos] else None
+
+    return _Cells(value_text, value_tip, numeric=True, flagged=empty)
 
 
 ANNOTATION_COLOUR = QColor("#7A3E9D")
@@ -319,6 +349,12 @@ class ShipmentsModel(QAbstractTableModel):
             column = index.column()
             cells = self._cells.get(column) or self._column_cells(column)
             return _RIGHT if cells.numeric else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            column = index.column()
+            cells = self._cells.get(column) or self._column_cells(column)
+            if cells.flagged is not None and cells.flagged[self._rows[index.row()]]:
+                return NO_VALUE_COLOUR
+            return None
         if role == Qt.ItemDataRole.DecorationRole:
             if index.column() != self.marker_section:
                 return None
@@ -339,8 +375,14 @@ class ShipmentsModel(QAbstractTableModel):
 
     def _column_cells(self, column: int) -> _Cells:
         name = self.columns[column]
-        cells = self._cells[column] = _prepare(name, self.session.frame[name])
+        prepare = _prepare_value_basis if name == self.value_column else _prepare
+        cells = self._cells[column] = prepare(name, self.session.frame[name])
         return cells
+
+    @property
+    def value_column(self) -> str:
+        """The case's value basis, whose empty cells carry the warning mark."""
+        return self.session.summary.value_column
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
