@@ -132,7 +132,8 @@ def test_migration_from_v2_gives_old_imports_an_empty_report(tmp_path: Path) -> 
     shutil.copy(DATA / "schema_v2.wbcase", path)
     case = CaseFile.open(path)
     reports = [r[0] for r in case.conn.execute("SELECT report FROM imports")]
-    assert reports and set(reports) == {"{}"}
+    assert reports
+    assert set(reports) == {"{}"}
     case.close()
 
 

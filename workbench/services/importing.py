@@ -17,12 +17,15 @@ import numpy as np
 from workbench.errors import ImportRefused, WorkbenchError
 from workbench.ingest.columns import BY_NAME, best_matches
 from workbench.ingest.dedupe import find_duplicates
+from workbench.ingest.differences import Discrepancies
 from workbench.ingest.normalise import Batch, normalise
 from workbench.ingest.readers import Grid, header_key, read_text, read_workbook
 from workbench.ingest.sandbox import ReadCancelled
 from workbench.ingest.sniff import FileKind, refusal_for, sniff
 from workbench.services.identity import current_author
+from workbench.services.overlap import HeldRows, Offer, offered
 from workbench.store import events, files, recipes, shipments
+from workbench.store import offered as offered_rows
 from workbench.store.case import CaseFile, utc_now
 
 Progress = Callable[[str, float], None]
@@ -54,6 +57,8 @@ class ImportReport:
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     options: dict[str, object] = field(default_factory=dict)
+    #: Rows already held whose values differ (another vendor's rounding, codes, cut text).
+    discrepancies: Discrepancies = field(default_factory=Discrepancies)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,6 +73,7 @@ class ImportReport:
             "sheets": self.sheets,
             "notes": self.notes,
             "options": self.options,
+            "discrepancies": self.discrepancies.as_json(),
         }
 
 
@@ -163,8 +169,9 @@ def import_file(
         sha, parts = packing.result()
     report = ImportReport(file=path.name, sha256=sha, notes=notes)
     known_decl, known_content = shipments.keys(case.conn)
+    held = HeldRows(case.conn)
     prepared: list[
-        tuple[Grid, Batch, np.ndarray, str, dict[str, str], list[tuple[int, bytes]]]
+        tuple[Grid, Batch, np.ndarray, str, dict[str, str], list[tuple[int, bytes]], Offer]
     ] = []
     for i, grid in enumerate(grids):
         sig = recipes.signature(grid.headers)
@@ -180,19 +187,21 @@ def import_file(
         dup = find_duplicates(batch.decl_keys, batch.content_keys, known_decl, known_content)
         known_decl = np.concatenate([known_decl, batch.decl_keys[~dup]])
         known_content = np.concatenate([known_content, batch.content_keys[~dup]])
+        held.add(batch.table, np.where(dup, np.uint64(0), batch.decl_keys))
+        offer = offered(held, batch.table, batch.decl_keys, dup)
         saved = {h: "" for h in grid.headers if h}
         saved.update({grid.headers[p]: n for p, n in mapping.items()})
         if date_order:
             grid.options["date_order"] = date_order
         chunks = shipments.serialise(batch.table.filter(~dup))
-        prepared.append((grid, batch, dup, sig, saved, chunks))
+        prepared.append((grid, batch, dup, sig, saved, chunks, offer))
         step(f"Prepared {grid.sheet or path.name}", 0.35 + 0.35 * (i + 1) / len(grids))
 
     step("Writing to the case", 0.7)
     author = current_author()
     with case.transaction() as conn:
         stored = files.add(conn, path, sha, parts)
-        for grid, batch, dup, sig, saved, chunks in prepared:
+        for grid, batch, dup, sig, saved, chunks, offer in prepared:
             recipe_id = recipes.save(conn, sig, saved, _recipe_options(grid))
             keep = ~dup
             cur = conn.execute(
@@ -214,6 +223,8 @@ def import_file(
             shipments.write(
                 conn, import_id, chunks, batch.decl_keys[keep], batch.content_keys[keep]
             )
+            offered_rows.write(conn, import_id, offer.rows, offer.keys, offer.masks)
+            report.discrepancies.extend(offer.discrepancies)
             all_rejects = sorted(grid.ragged + batch.rejects)
             conn.executemany(
                 "INSERT INTO rejects(import_id, row, reason) VALUES (?, ?, ?)",
@@ -242,6 +253,7 @@ def import_file(
                 "imported": report.imported,
                 "duplicates": report.duplicates,
                 "rejected": report.rejected,
+                "discrepancies": report.discrepancies.total,
             },
             author=author,
             replica=case.replica_id,
