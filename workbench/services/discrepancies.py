@@ -64,9 +64,14 @@ def key_of(declaration_no: str, item_no: int) -> int:
 # -- the choices in the log ---------------------------------------------------------------------
 
 
+def field_key(declaration_no: object, item_no: object, name: object) -> str:
+    """How a shipment's field is named among the record's versioned fields."""
+    return f"{declaration_no} item {item_no}: {name}"
+
+
 def _field_key(e: events.Event) -> str:
     p = e.payload
-    return f"{p.get('declaration_no')}\x1f{p.get('item_no')}\x1f{p.get('field')}"
+    return field_key(p.get("declaration_no"), p.get("item_no"), p.get("field"))
 
 
 def choice_fields(case: CaseFile, as_of: str | None = None) -> dict[str, Field]:
@@ -362,7 +367,7 @@ def choose(case: CaseFile, discrepancy: Discrepancy, *, keep_held: bool = False)
         what = f"{shipment_label(d.declaration_no, d.item_no)} ({field_label(d.field)})"
         raise WorkbenchError(f"That value already counts for {what}.")
     previous = current.value if current is not None else d.held
-    existing = choice_fields(case).get(f"{d.declaration_no}\x1f{d.item_no}\x1f{d.field}")
+    existing = choice_fields(case).get(field_key(d.declaration_no, d.item_no, d.field))
     payload = {
         "declaration_no": d.declaration_no, "item_no": d.item_no, "field": d.field,
         "value": value, "previous": previous, "source": source.as_json(),

@@ -199,6 +199,7 @@ def import_file(
 
     step("Writing to the case", 0.7)
     author = current_author()
+    seen_sheets = offered_rows.sheets_imported(case.conn, sha)
     with case.transaction() as conn:
         stored = files.add(conn, path, sha, parts)
         for grid, batch, dup, sig, saved, chunks, offer in prepared:
@@ -223,7 +224,8 @@ def import_file(
             shipments.write(
                 conn, import_id, chunks, batch.decl_keys[keep], batch.content_keys[keep]
             )
-            offered_rows.write(conn, import_id, offer.rows, offer.keys, offer.masks)
+            if grid.sheet not in seen_sheets:
+                offered_rows.write(conn, import_id, offer.rows, offer.keys, offer.masks)
             report.discrepancies.extend(offer.discrepancies)
             all_rejects = sorted(grid.ragged + batch.rejects)
             conn.executemany(

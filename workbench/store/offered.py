@@ -133,5 +133,13 @@ def read(conn: sqlite3.Connection, wanted: np.ndarray | None = None) -> OfferedR
                        np.concatenate(decl), np.concatenate(masks), np.concatenate(imports))
 
 
+def sheets_imported(conn: sqlite3.Connection, sha256: str) -> set[str]:
+    """Sheets of the file with this SHA-256 imported before: their offered copies are kept
+    already, so importing the same file again keeps no second copy of them."""
+    return {str(r[0]) for r in conn.execute(
+        "SELECT i.sheet FROM imports i JOIN files f ON f.id = i.file_id WHERE f.sha256 = ?",
+        (sha256,))}
+
+
 def count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(sum(rows), 0) FROM offered_chunks").fetchone()[0])
