@@ -93,6 +93,34 @@ def keys(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(decl).astype(np.uint64), np.concatenate(content).astype(np.uint64)
 
 
+def chunk_sizes(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
+    """``(import_id, chunk_no, rows)`` of every chunk, in the order :func:`read` joins them."""
+    return [(int(a), int(b), int(c)) for a, b, c in conn.execute(
+        "SELECT import_id, chunk_no, rows FROM shipment_chunks ORDER BY import_id, chunk_no")]
+
+
+def chunk_data(conn: sqlite3.Connection, import_id: int, chunk_no: int) -> bytes:
+    """One chunk's Arrow IPC bytes (decode them with :func:`decode`, on any thread)."""
+    row = conn.execute("SELECT data FROM shipment_chunks WHERE import_id = ? AND chunk_no = ?",
+                       (import_id, chunk_no)).fetchone()
+    if row is None:
+        raise KeyError(f"no chunk {chunk_no} of import {import_id}")
+    return bytes(row[0])
+
+
+def decode(data: bytes, columns: list[str] | None = None) -> pa.Table:
+    """A chunk's rows; with ``columns``, only those (absent ones left out) are decompressed."""
+    if columns is None:
+        with pa.ipc.open_stream(data) as reader:
+            return reader.read_all()
+    with pa.ipc.open_stream(data) as reader:
+        names = reader.schema.names
+    wanted = [names.index(c) for c in columns if c in names]
+    options = pa.ipc.IpcReadOptions(included_fields=wanted)
+    with pa.ipc.open_stream(data, options=options) as reader:
+        return reader.read_all()
+
+
 def with_keys(conn: sqlite3.Connection, wanted: np.ndarray) -> tuple[pa.Table | None, np.ndarray]:
     """The stored shipments whose declaration key is in ``wanted``, and their keys.
 
