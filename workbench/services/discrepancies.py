@@ -159,16 +159,17 @@ def _rows_by_key(table: pa.Table, keys: np.ndarray) -> list[tuple[int, dict[str,
     return [(int(k), row) for k, row in zip(keys.tolist(), picked, strict=True)]
 
 
-def _copies(case: CaseFile, wanted: np.ndarray) -> _Copies:
+def _copies(case: CaseFile, wanted: np.ndarray, row_keys: np.ndarray) -> _Copies:
+    """The held rows and offered copies of these shipments (only the chunks holding them)."""
     from workbench.ingest.differences import json_value
 
-    held_table, held_keys = shipments.with_keys(case.conn, wanted)
+    held_table, found = HeldRows(case.conn, row_keys).rows(wanted)
     held = {k: {n: json_value(v) for n, v in row.items()}
-            for k, row in (_rows_by_key(held_table, held_keys) if held_table is not None else [])}
+            for k, row in _rows_by_key(held_table.filter(pa.array(found)), wanted[found])}
     offered: dict[int, list[dict[str, Any]]] = {}
-    found = offered_rows.read(case.conn, wanted)
-    if found is not None:
-        for k, row in _rows_by_key(found.table, found.decl_keys):
+    copies = offered_rows.read(case.conn, wanted)
+    if copies is not None:
+        for k, row in _rows_by_key(copies.table, copies.decl_keys):
             offered.setdefault(k, []).append({n: json_value(v) for n, v in row.items()})
     return _Copies(held, offered)
 
@@ -193,9 +194,9 @@ def in_force(case: CaseFile, row_keys: np.ndarray | None = None,
     for event, _conflict in heads:
         p = event.payload
         keys[event.id] = key_of(str(p["declaration_no"]), int(p["item_no"]))
-    copies = _copies(case, np.array(sorted(set(keys.values())), dtype=np.uint64))
     if row_keys is None:
         row_keys = shipments.keys(case.conn)[0]
+    copies = _copies(case, np.array(sorted(set(keys.values())), dtype=np.uint64), row_keys)
     for event, conflict in heads:
         p = event.payload
         what = f"{shipment_label(p['declaration_no'], p['item_no'])} ({field_label(p['field'])})"

@@ -121,31 +121,6 @@ def decode(data: bytes, columns: list[str] | None = None) -> pa.Table:
         return reader.read_all()
 
 
-def with_keys(conn: sqlite3.Connection, wanted: np.ndarray) -> tuple[pa.Table | None, np.ndarray]:
-    """The stored shipments whose declaration key is in ``wanted``, and their keys.
-
-    Only the chunks holding such a key are decoded.
-    """
-    tables, found = [], []
-    ordered = np.sort(np.asarray(wanted, dtype=np.uint64))
-    for d, data in conn.execute("SELECT decl_keys, data FROM shipment_chunks"
-                                " ORDER BY import_id, chunk_no"):
-        chunk_keys = np.frombuffer(d, dtype="<u8").astype(np.uint64)
-        take = member(chunk_keys, ordered)
-        if not take.any():
-            continue
-        with pa.ipc.open_stream(data) as reader:
-            part = reader.read_all()
-        if not take.all():
-            part = part.filter(pa.array(take))
-            chunk_keys = chunk_keys[take]
-        tables.append(part)
-        found.append(chunk_keys)
-    if not tables:
-        return None, np.empty(0, dtype=np.uint64)
-    return pa.concat_tables(tables, promote_options="permissive"), np.concatenate(found)
-
-
 def member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
     """``np.isin(values, ordered)`` for an ``ordered`` (sorted) array, without sorting again."""
     if not len(ordered):
