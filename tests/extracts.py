@@ -178,3 +178,16 @@ def write_full_gcode_xlsx(path: Path, items: list[Item], variant: str = "codes")
         ws.cell(ws.max_row, 13).data_type = "s"
     wb.save(path)
     return path
+
+
+def second_vendor_items(items: list[Item]) -> list[Item]:
+    """The same items as another vendor re-exports them: some values rounded to the dollar,
+    one origin re-coded (KR to CN), one value different, one description cut short."""
+    import dataclasses
+
+    other = list(items)
+    other[0] = dataclasses.replace(other[0], value=Decimal("1182"))  # 1181.55 rounded
+    other[4] = dataclasses.replace(other[4], value=Decimal("250000"), origin="CN")  # 250000.10
+    other[6] = dataclasses.replace(other[6], value=Decimal("1200000.00"))  # 1234567.89
+    other[9] = dataclasses.replace(other[9], description=other[9].description[:8])
+    return other

@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 WAIT_MS = 20_000
 ORIGIN_SENTENCE = ("Origin country was not found: figures by origin will not include this "
                    "file's 14 rows.")
-REPORT_SENTENCE = ("Sheet 'Импорт': origin country was not found: figures by origin will not "
+REPORT_SENTENCE = ("origin country was not found: figures by origin will not "
                    "include this file's 14 rows.")
 VALUE_HEADER = "G46 (Статистическая стоимость, USD.)"
 
@@ -166,7 +166,7 @@ def test_file_without_mapping_imports_with_the_warning(make_dialog, qtbot,
     top = tree.topLevelItem(0)
     assert top.text(0) == "no_origin.xlsx"
     first = top.child(0)
-    assert first.text(0) == REPORT_SENTENCE
+    assert first.text(0) == f"Sheet 'Импорт': {REPORT_SENTENCE}"
     assert first.foreground(0).color() == MISSING_COLOUR
     texts = [top.child(i).text(0) for i in range(top.childCount())]
     assert texts[1].startswith("Sheet 'Импорт': description was not found")

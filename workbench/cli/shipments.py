@@ -48,6 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "mapping": mapping,
         "warnings": [f"{r.file}: {w}" for r in reports for w in r.warnings],
         "missing": sorted({m.column for r in reports for f in r.findings for m in f.missing}),
+        "discrepancies": [d.as_json() for r in reports for d in r.discrepancies.items],
         "files": [r.as_json() for r in reports],
     }
 
@@ -65,6 +66,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 lines.append(f"  rejected{sheet} row {x['row']}: {x['reason']}")
             if len(r.rejects) > 20:
                 lines.append(f"  … and {len(r.rejects) - 20:,} more (use --json for all)")
+            if r.discrepancies.total:
+                kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(r.discrepancies.by_kind.items()))
+                lines.append(f"  {r.discrepancies.total:,} values differ from the shipments "
+                             f"held in {r.discrepancies.shipments:,} duplicates ({kinds}); the "
+                             "held values still count: see 'workbench discrepancies'")
         return "\n".join(lines)
 
     emit(data, args.json, text)

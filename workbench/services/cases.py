@@ -189,7 +189,10 @@ def sync_folder(
 
 
 def load_shipments(case: CaseFile) -> pd.DataFrame:
-    return shipments_frame(shipments.read(case.conn))
+    """The shipments as every figure counts them: held values, or the values chosen instead."""
+    from workbench.services.discrepancies import counted_frame
+
+    return counted_frame(case, shipments_frame(shipments.read(case.conn)))
 
 
 def value_column(case: CaseFile) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 from workbench.errors import ImportRefused, WorkbenchError
 from workbench.ingest.columns import BY_NAME
 from workbench.ingest.dedupe import find_duplicates
+from workbench.ingest.differences import Discrepancies
 from workbench.ingest.findings import SheetFindings
 from workbench.ingest.mapping import Assignment, Confidence, MappingPlan, Origin, plan_mapping
 from workbench.ingest.normalise import Batch, normalise
@@ -25,7 +26,9 @@ from workbench.ingest.readers import Grid, header_key, read_text, read_workbook
 from workbench.ingest.sandbox import ReadCancelled
 from workbench.ingest.sniff import FileKind, refusal_for, sniff
 from workbench.services.identity import current_author
+from workbench.services.overlap import HeldRows, Offer, offered
 from workbench.store import events, files, recipes, shipments
+from workbench.store import offered as offered_rows
 from workbench.store.case import CaseFile, utc_now
 
 Progress = Callable[[str, float], None]
@@ -64,6 +67,8 @@ class ImportReport:
         """Everything the import has to say beyond its counts, as sentences, sheet by sheet."""
         several = len(self.findings) > 1
         return [sentence for f in self.findings for sentence in f.sentences(several)]
+    #: Rows already held whose values differ (another vendor's rounding, codes, cut text).
+    discrepancies: Discrepancies = field(default_factory=Discrepancies)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -87,6 +92,7 @@ class ImportReport:
                          for f in self.findings for r in f.empty_value_rows],
             },
             "findings": [f.as_json() for f in self.findings],
+            "discrepancies": self.discrepancies.as_json(),
         }
 
 
@@ -207,8 +213,9 @@ def import_file(
     report = ImportReport(file=path.name, sha256=sha, notes=notes)
     basis = case.meta("value_column") or "stat_value_usd"
     known_decl, known_content = shipments.keys(case.conn)
+    held = HeldRows(case.conn, known_decl)
     prepared: list[
-        tuple[Grid, Batch, np.ndarray, str, dict[str, str], list[tuple[int, bytes]]]
+        tuple[Grid, Batch, np.ndarray, str, dict[str, str], list[tuple[int, bytes]], Offer]
     ] = []
     for i, grid in enumerate(grids):
         sig = recipes.signature(grid.headers)
@@ -225,18 +232,21 @@ def import_file(
         dup = find_duplicates(batch.decl_keys, batch.content_keys, known_decl, known_content)
         known_decl = np.concatenate([known_decl, batch.decl_keys[~dup]])
         known_content = np.concatenate([known_content, batch.content_keys[~dup]])
+        held.add(batch.table, np.where(dup, np.uint64(0), batch.decl_keys))
+        offer = offered(held, batch.table, batch.decl_keys, dup)
         saved = manual_choices(grid.headers, plan)
         if date_order:
             grid.options["date_order"] = date_order
         chunks = shipments.serialise(batch.table.filter(~dup))
-        prepared.append((grid, batch, dup, sig, saved, chunks))
+        prepared.append((grid, batch, dup, sig, saved, chunks, offer))
         step(f"Prepared {grid.sheet or path.name}", 0.35 + 0.35 * (i + 1) / len(grids))
 
     step("Writing to the case", 0.7)
     author = current_author()
+    seen_sheets = offered_rows.sheets_imported(case.conn, sha)
     with case.transaction() as conn:
         stored = files.add(conn, path, sha, parts)
-        for grid, batch, dup, sig, saved, chunks in prepared:
+        for grid, batch, dup, sig, saved, chunks, offer in prepared:
             recipe_id = recipes.save(conn, sig, saved, _recipe_options(grid))
             keep = ~dup
             cur = conn.execute(
@@ -259,6 +269,9 @@ def import_file(
             shipments.write(
                 conn, import_id, chunks, batch.decl_keys[keep], batch.content_keys[keep]
             )
+            if grid.sheet not in seen_sheets:
+                offered_rows.write(conn, import_id, offer.rows, offer.keys, offer.masks)
+            report.discrepancies.extend(offer.discrepancies)
             all_rejects = sorted(grid.ragged + batch.rejects)
             conn.executemany(
                 "INSERT INTO rejects(import_id, row, reason) VALUES (?, ?, ?)",
@@ -288,6 +301,7 @@ def import_file(
                 "imported": report.imported,
                 "duplicates": report.duplicates,
                 "rejected": report.rejected,
+                "discrepancies": report.discrepancies.total,
             },
             author=author,
             replica=case.replica_id,

@@ -79,6 +79,7 @@ from workbench.ui.import_findings import (
     confidence_dot,
     confidence_tip,
 )
+from workbench.ui.models.discrepancies_model import DiscrepanciesModel
 
 log = logging.getLogger(__name__)
 
@@ -696,6 +697,22 @@ class ImportDialog(QDialog):
         self.rejects_line.setFrameShape(QFrame.Shape.HLine)
         self.rejects_line.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.discrepancies_label = QLabel(page)
+        self.discrepancies_label.setObjectName("import.discrepancies_label")
+        self.discrepancies_label.setWordWrap(True)
+        self.discrepancies_model = DiscrepanciesModel(self)
+        self.discrepancies_view = QTableView(page)
+        self.discrepancies_view.setObjectName("import.discrepancies")
+        self.discrepancies_view.setModel(self.discrepancies_model)
+        self.discrepancies_view.setWordWrap(False)
+        self.discrepancies_view.verticalHeader().setVisible(False)
+        self.discrepancies_view.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectRows)
+        self.discrepancies_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 8)
+        self.discrepancies_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
@@ -704,6 +721,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.rejects_line)
         layout.addLayout(rejects_bar)
         layout.addWidget(self.rejects_view, 1)
+        layout.addWidget(self.discrepancies_label)
+        layout.addWidget(self.discrepancies_view, 1)
         layout.addStretch(0)
         return page
 
@@ -1121,12 +1140,27 @@ class ImportDialog(QDialog):
         self.rejects_view.setVisible(bool(rejects))
         for widget in (self.rejects_line, self.rejects_label, self.copy_button):
             widget.setVisible(bool(self.reports))
+        self._show_discrepancies()
         _fit_height(table)
         self.pages.setCurrentIndex(1)
         self.file_list.setVisible(False)
         self._update_buttons()
         self.cancel_button.setDefault(True)
         self.cancel_button.setFocus()
+
+    def _show_discrepancies(self) -> None:
+        """Values other files give for shipments the case holds: listed, the held ones count."""
+        listed = [d for report in self.reports for d in report.discrepancies.items]
+        total = sum(report.discrepancies.total for report in self.reports)
+        self.discrepancies_model.set_discrepancies(listed)
+        more = (f" The first {len(listed):,} are listed; 'workbench discrepancies' lists all."
+                if total > len(listed) else "")
+        self.discrepancies_label.setText(
+            f"Values that differ from the shipments the case holds ({total:,}): each shipment "
+            "is kept once and its held value counts; select it to see both values in the "
+            f"Details panel and choose which counts.{more}")
+        self.discrepancies_label.setVisible(bool(total))
+        self.discrepancies_view.setVisible(bool(total))
 
     def _headline(self, chosen: list[_FileState]) -> str:
         imported = sum(r.imported for r in self.reports)
@@ -1226,6 +1260,10 @@ def _outcome(report: ImportReport) -> str:
     if report.rejected:
         rows = "1 row" if report.rejected == 1 else f"{report.rejected:,} rows"
         words += f"; {rows} rejected (listed below)"
+    if report.discrepancies.total:
+        n = report.discrepancies.shipments
+        words += (f"; {n:,} of them give other values than the case holds (listed below)"
+                  if report.duplicates else f"; {n:,} give other values (listed below)")
     return words + "".join(f"; {note}" for note in report.notes) + "."
 
 

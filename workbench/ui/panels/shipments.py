@@ -488,6 +488,10 @@ class ShipmentsPanel(Panel):
                 self.search.blockSignals(True)
                 self.search.setText(search)
                 self.search.blockSignals(False)
+            if DATA in change and self.session.state.selected_rows:
+                # Values changed under a kept selection: select it again once the model,
+                # which hears of the change after this panel, has reset.
+                QTimer.singleShot(0, self._reselect)
             return
         if SELECTION in change and change.source is not self:
             self._show_selection(self.session.state.selected_rows)
@@ -510,6 +514,9 @@ class ShipmentsPanel(Panel):
             return
         positions = self.selected_positions()
         self.session.state.select_rows(tuple(positions.tolist()), source=self)
+
+    def _reselect(self) -> None:
+        self._show_selection(self.session.state.selected_rows)
 
     def _show_selection(self, positions: tuple[int, ...]) -> None:
         """Select the rows another panel selected, in runs, and scroll to the first."""
