@@ -6,7 +6,9 @@ hooks that only the child module reads (``WORKBENCH_SANDBOX_TEST_SLEEP`` / ``_AL
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import os
 import subprocess
 import sys
@@ -220,3 +222,47 @@ def test_cancel_kills_the_child(
     assert str(caught.value) == "The import was cancelled; the case is unchanged."
     assert_gone(started)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_sheet_the_reader_fails_on_comes_back_with_its_error(
+    tmp_path: Path, scratch: Path
+) -> None:
+    from tests.ingest.test_true_refusals import _string_beyond_the_table, panics_in_process
+    from tests.xlsb import write_xlsb
+
+    path = write_xlsb(
+        tmp_path / "mixed.xlsb",
+        {"Bad": [["Declaration"], ["1"]], "Good": [["Declaration"], ["2"]]},
+        charts=["Chart"],
+        damage={"xl/worksheets/sheet1.bin": _string_beyond_the_table},
+    )
+    sheets = read_sheets_isolated(path, timeout=30)
+    assert [(s.name, s.kind) for s in sheets] == [
+        ("Bad", SheetKind.WORKSHEET), ("Good", SheetKind.WORKSHEET), ("Chart", SheetKind.CHART)
+    ]
+    bad, good, chart = sheets
+    assert good.table is not None
+    assert good.table.column(0).to_pylist() == ["Declaration", "2"]
+    assert chart.table is None  # a chart sheet is not opened
+    assert chart.error is None
+    if panics_in_process(path):
+        assert bad.table is None
+        assert type(bad.error).__name__ == "PanicException"
+        assert "index out of bounds" in str(bad.error)
+    assert list(scratch.iterdir()) == []
+
+
+def test_what_the_child_prints_stays_below_the_level_printed_by_default(
+    tmp_path: Path, scratch: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="workbench.ingest.sandbox")
+    path = hostile_workbook(tmp_path / "hostile.xlsx")
+    with contextlib.suppress(ImportRefused):
+        read_sheets_isolated(path, timeout=30, memory_bytes=2 * 1024**3)
+    records = [r for r in caplog.records if r.name == "workbench.ingest.sandbox"]
+    if _aborts_in_process(path):
+        assert records  # the failure is in the log for whoever asks for it...
+    # ...but nothing at WARNING, which the last-resort handler would print on stderr, and
+    # the reader's multi-line report only at DEBUG.
+    assert all(r.levelno < logging.WARNING for r in records)
+    assert all("\n" not in r.getMessage() for r in records if r.levelno > logging.DEBUG)

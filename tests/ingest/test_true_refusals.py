@@ -157,6 +157,29 @@ def test_a_workbook_part_stored_elsewhere_imports_like_the_usual_layout(
     assert results[1] == results[0]  # also the rows below the title lines: the XML was found
 
 
+def test_part_names_with_backslashes_import_like_the_usual_layout(tmp_path: Path) -> None:
+    """Some Windows tools store ``xl\\workbook.xml``; the reader opens such packages."""
+    items = sample_items()
+    usual = write_gcode_xlsx(tmp_path / "usual.xlsx", items)
+    windows = tmp_path / "windows.xlsx"
+    source = zipfile.ZipFile(usual)
+    with zipfile.ZipFile(windows, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            zf.writestr(info.filename.replace("/", "\\"), source.read(info))
+    assert "xl\\workbook.xml" in zipfile.ZipFile(windows).namelist()
+    assert sniff(windows) is FileKind.XLSX
+    results = []
+    for path in (usual, windows):
+        c = new_case(tmp_path / f"{path.stem}.wbcase", path.stem)
+        try:
+            report = import_file(c, path)
+            results.append((report.imported, report.sheets, provenance(c)))
+        finally:
+            c.close()
+    assert results[0][0] == len(items)
+    assert results[1] == results[0]
+
+
 def test_two_workbook_parts_are_refused_rather_than_guessed(case: CaseFile, tmp_path: Path) -> None:
     data = relocate(write_gcode_xlsx(tmp_path / "g.xlsx", sample_items()).read_bytes(),
                     "xl/workbook2.xml")

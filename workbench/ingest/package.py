@@ -67,9 +67,14 @@ class SheetPart:
     part: str | None  # None when the workbook names a relationship the package lacks
 
 
+def slashed(name: str) -> str:
+    """A part name with forward slashes: some Windows tools store ``xl\\workbook.xml``."""
+    return name.replace("\\", "/")
+
+
 def _names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Part names by their lower-case form: names in a package compare without case."""
-    return {name.lower(): name for name in zf.namelist()}
+    """Stored part names by their key: forward slashes, lower case (names compare without it)."""
+    return {slashed(name).lower(): name for name in zf.namelist()}
 
 
 def _read(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -104,6 +109,7 @@ def rels_part(part: str) -> str:
 def relationships(zf: zipfile.ZipFile, part: str) -> list[Relationship]:
     """The relationships of ``part`` ("" for the package itself); none if it has no rels part."""
     names = _names(zf)
+    part = slashed(part)
     stored = names.get((rels_part(part) if part else _PACKAGE_RELS).lower())
     if stored is None:
         return []
@@ -180,14 +186,15 @@ def reader_aliases(zf: zipfile.ZipFile) -> dict[str, str]:
     main = main_part(zf)
     if main is None:
         return {}
-    expected = _expected_main(main)
-    if expected.lower() == main.lower():
+    key = slashed(main)
+    expected = _expected_main(key)
+    if expected.lower() == key.lower():
         return {}
-    if main.lower().endswith(".bin") and posixpath.dirname(main).lower() != "xl":
+    if key.lower().endswith(".bin") and posixpath.dirname(key).lower() != "xl":
         raise PackageError("a binary workbook outside xl/ cannot be read")
     names = _names(zf)
     aliases = {expected: main}
-    main_rels = names.get(rels_part(main).lower())
+    main_rels = names.get(rels_part(key).lower())
     if main_rels is not None:
         aliases[rels_part(expected)] = main_rels
     for alias in aliases:

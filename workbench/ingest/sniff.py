@@ -413,7 +413,7 @@ def _sniff_zip(path: Path, fh: BinaryIO, size: int) -> FileKind:
         raise _refusal(path, DAMAGED) from None
     with zf:
         infos = zf.infolist()
-        names = {info.filename.lower(): info for info in infos}
+        names = {package.slashed(info.filename).lower(): info for info in infos}
         if len(names) != len(infos):
             raise _refusal(path, DAMAGED)  # two parts with one name: readers would disagree
         if any(info.flag_bits & 0x1 for info in infos):
@@ -529,10 +529,16 @@ def _parsed_by_readers(kind: FileKind, main: str | None) -> Callable[[str], bool
     """
     if kind is FileKind.ODS:
         return lambda name: name.lower() in _ODS_PARSED
-    folder = posixpath.dirname(main.lower()) if main else "xl"
+    key = package.slashed(main).lower() if main else None
+    folder = posixpath.dirname(key) if key else "xl"
     prefixes = tuple(posixpath.join(folder, p) for p in _XLSX_PARSED)
-    exact = {main.lower(), package.rels_part(main).lower()} if main else set()
-    return lambda name: name.lower().startswith(prefixes) or name.lower() in exact
+    exact = {key, package.rels_part(key)} if key else set()
+
+    def parsed(name: str) -> bool:
+        name = package.slashed(name).lower()
+        return name.startswith(prefixes) or name in exact
+
+    return parsed
 
 
 def _probe_members(path: Path, fh: BinaryIO, infos: list[zipfile.ZipInfo]) -> None:
