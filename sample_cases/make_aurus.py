@@ -1477,6 +1477,45 @@ VENDOR_HEADERS = [
     "Shipment Value (USD)",
 ]
 TEXT_COLUMNS = {"ND (Номер декларации)", "G081 (ИНН получателя)", "G33 (Код товара по ТН ВЭД)"}
+ORIGIN_CODE = "G34 (Код страны происхождения)"
+ORIGIN_NAME = "G16 (Страна происхождения)"
+RELEASE = "GD1 (Дата выпуска)"
+REGISTRATION = "G072 (Дата регистрации)"
+#: Later years of the dump come from a newer export of the vendor's database: the origin box
+#: by its code (G34, and from 2021 the code beside the name, the code left blank in some rows),
+#: the description as G31_1, other words after G15A, and the release date (GD1) beside the
+#: registration date, which 2021 leaves blank in some rows.
+LAYOUT_CHANGES: dict[int, dict[str, list[str]]] = {
+    2020: {ORIGIN_NAME: [ORIGIN_CODE],
+           "G312 (Описание товара)": ["G31_1 (Наименование и характеристики товаров)"],
+           "G15A (Код страны отправления)": ["G15A Страна отправления, код"],
+           REGISTRATION: [REGISTRATION, RELEASE]},
+    2021: {ORIGIN_NAME: [ORIGIN_CODE, ORIGIN_NAME],
+           "G312 (Описание товара)": ["G31_1 (Наименование и характеристики товаров)"],
+           REGISTRATION: [REGISTRATION, RELEASE]},
+}
+
+
+def gcode_layout(year: int) -> list[str]:
+    """The header row of one year's sheet."""
+    changes = LAYOUT_CHANGES.get(year, {})
+    return [new for header in GCODE_HEADERS for new in changes.get(header, [header])]
+
+
+def gcode_cells(r: Row, layout: list[str], position: int) -> list[object]:
+    """A row of one year's sheet in its layout (the same shipment whatever the layout)."""
+    base = dict(zip(GCODE_HEADERS, gcode_record(r), strict=True))
+    base[ORIGIN_CODE] = r.origin_country
+    base[RELEASE] = r.day + timedelta(days=1 + position % 3)
+    if ORIGIN_CODE in layout and ORIGIN_NAME in layout:
+        base[ORIGIN_NAME] = COUNTRY_RU[r.origin_country]
+        if position % 3 == 2:
+            base[ORIGIN_CODE] = None  # the name alone tells the origin
+    if RELEASE in layout and ORIGIN_NAME in layout and position % 25 == 7:
+        base[REGISTRATION], base[RELEASE] = None, r.day  # released the day it was registered
+    renamed = {new: old for old, news in LAYOUT_CHANGES.get(r.day.year, {}).items()
+               for new in news if new != old and new not in base}
+    return [base[renamed.get(h, h)] for h in layout]
 
 
 def gcode_record(r: Row) -> list[object]:
@@ -1606,17 +1645,18 @@ def write_gcode_xlsx(rows: list[Row], path: Path) -> dict[str, int]:
         ws.append(["Выгрузка таможенных деклараций (импорт)"])
         ws.append([f"Получатель: {RECEIVER}, период: 01.01.{year}-31.12.{year}"])
         ws.append([])
-        ws.append(GCODE_HEADERS)
+        layout = gcode_layout(year)
+        ws.append(layout)
         for cell in ws[4]:
             cell.font = bold
         year_rows = [r for r in rows if r.day.year == year]
-        for r in year_rows:
-            ws.append(gcode_record(r))
-        for col, header in enumerate(GCODE_HEADERS, start=1):
+        for position, r in enumerate(year_rows):
+            ws.append(gcode_cells(r, layout, position))
+        for col, header in enumerate(layout, start=1):
             letter = ws.cell(row=4, column=col).column_letter
             ws.column_dimensions[letter].width = min(60, max(12, len(header) + 2))
             for (cell,) in ws.iter_rows(min_row=5, min_col=col, max_col=col):
-                if header == "G072 (Дата регистрации)":
+                if header in (REGISTRATION, RELEASE):
                     cell.number_format = "DD.MM.YYYY"
                 elif header in TEXT_COLUMNS:
                     cell.number_format = "@"
@@ -1692,11 +1732,13 @@ def read_gcode_xlsx(path: Path) -> dict[tuple[str, int], Seen]:
         cells = list(ws.iter_rows(values_only=True))
         header_at = next(i for i, row in enumerate(cells) if row and row[0] == GCODE_HEADERS[0])
         header = list(cells[header_at])
-        if header != GCODE_HEADERS:
+        if header != gcode_layout(int(ws.title)):
             raise SystemExit(f"{path.name}/{ws.title}: header mismatch")
         col = {h: i for i, h in enumerate(header)}
+        ru_to_code = {v: k for k, v in COUNTRY_RU.items()}
         for row in cells[header_at + 1 :]:
-            when = row[col["G072 (Дата регистрации)"]]
+            when = row[col[REGISTRATION]] or row[col[RELEASE]] if RELEASE in col else (
+                row[col[REGISTRATION]])
             if not isinstance(when, datetime):
                 raise SystemExit(f"{path.name}/{ws.title}: date cell is {type(when).__name__}")
             for name in TEXT_COLUMNS:
@@ -1705,9 +1747,13 @@ def read_gcode_xlsx(path: Path) -> dict[tuple[str, int], Seen]:
             key = (row[0], row[1])
             if key in out:
                 raise SystemExit(f"{path.name}: duplicate item {key}")
+            origin = row[col[ORIGIN_CODE]] if ORIGIN_CODE in col else None
+            if origin is None:
+                origin = row[col[ORIGIN_NAME]]
+                origin = ru_to_code.get(origin, origin)
             out[key] = Seen(
                 when.date(),
-                row[col["G16 (Страна происхождения)"]],
+                origin,
                 round(row[col["G46 (Статистическая стоимость, USD.)"]] * 100),
             )
     wb.close()

@@ -140,6 +140,59 @@ def totals_by_origin(items: list[Item]) -> dict[str, Decimal]:
     return out
 
 
+#: The fuller box list of a G-code dump: origin by code (G34) and by name (G16), the goods
+#: description as G31_1, departure by code (G15A), the release date (GD1) beside the
+#: registration date, each with the words one vendor or another puts after the code.
+FULL_GCODE_VARIANTS: dict[str, list[str]] = {
+    "codes": ["ND (Номер декларации)", "G32 (Номер товара)", "G072 (Дата регистрации)",
+              "GD1 (Дата выпуска)", "G022 (Наименование отправителя)",
+              "G0231 (Код страны отправителя)", "G082 (Наименование получателя)",
+              "G081 (ИНН получателя)", "G15A (Код страны отправления)",
+              "G34 (Код страны происхождения)", "G16 (Страна происхождения)",
+              "G11 (Торгующая страна)", "G33 (Код товара по ТН ВЭД)",
+              "G31_1 (Наименование и характеристики товаров)", "G35 (Вес брутто, кг)",
+              "G38 (Вес нетто, кг)", "G46 (Статистическая стоимость, USD.)"],
+    "words": ["G_ND Регистрационный номер", "G32 Порядковый номер", "G072 Дата ДТ",
+              "GD1 Дата выпуска товаров", "G022 Отправитель", "G0231 Страна отправителя",
+              "G082 Получатель", "G081 ИНН", "G15A Страна отправления (код)",
+              "G34 Страны происхождения товара", "G16 Наименование страны",
+              "G11 Торгующая страна, код", "G33 ТН ВЭД", "G31_1 Описание, 256 символов",
+              "G35 Брутто", "G38 Нетто", "G46 Стат. стоимость"],
+}
+
+
+def write_full_gcode_xlsx(path: Path, items: list[Item], variant: str = "codes") -> Path:
+    """A G-code dump with the fuller box list; origin given by code in some rows only."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ДТ"
+    ws.append(["Выгрузка из базы ДТ"])
+    ws.append(FULL_GCODE_VARIANTS[variant])
+    for i, it in enumerate(items):
+        day = dt.datetime.combine(it.date, dt.time())
+        code = it.origin if i % 2 == 0 else None  # the other rows give only the name
+        ws.append([it.decl, it.item, day, day + dt.timedelta(days=2), it.sender, it.trading,
+                   'ООО "АУРУС"', "7702402424", it.trading, code, RU_COUNTRY[it.origin],
+                   it.trading, it.hs, it.description, float(it.net) + 1, float(it.net),
+                   float(it.value)])
+        ws.cell(ws.max_row, 13).data_type = "s"
+    wb.save(path)
+    return path
+
+
+def second_vendor_items(items: list[Item]) -> list[Item]:
+    """The same items as another vendor re-exports them: some values rounded to the dollar,
+    one origin re-coded (KR to CN), one value different, one description cut short."""
+    import dataclasses
+
+    other = list(items)
+    other[0] = dataclasses.replace(other[0], value=Decimal("1182"))  # 1181.55 rounded
+    other[4] = dataclasses.replace(other[4], value=Decimal("250000"), origin="CN")  # 250000.10
+    other[6] = dataclasses.replace(other[6], value=Decimal("1200000.00"))  # 1234567.89
+    other[9] = dataclasses.replace(other[9], description=other[9].description[:8])
+    return other
+
+
 # -- not an extract ---------------------------------------------------------------------------
 
 REGISTRY = [

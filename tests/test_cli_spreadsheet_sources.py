@@ -34,7 +34,8 @@ def test_the_refusal_says_how_to_keep_the_file_as_a_source(
     code, out, err = run(capsys, "import", case, registry)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
-    assert "No recognisable customs columns were found in company registry.xlsx" in err
+    assert ("No recognisable customs columns (date, sender, goods, value) were found in "
+            "company registry.xlsx") in err
     command = err.split("`")[1]
     assert command == "workbench source c.wbcase 'company registry.xlsx'"
     assert str(tmp_path) not in err  # no paths of the machine in the sentence

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 import zipfile
 import zlib
@@ -14,8 +17,12 @@ import openpyxl
 import pytest
 
 from tests.extracts import sample_items, write_gcode_xlsx
+from tests.ingest.test_package import relocate
 from tests.ingest.test_sniff import biff5_book, build_cfb
+from tests.ingest.test_true_refusals import gcode_rows, panicking_book, panics_in_process
+from tests.xlsb import write_xlsb
 from workbench.app import main
+from workbench.ingest.sniff import PANIC
 
 
 def _real_xlsx(tmp: Path) -> bytes:
@@ -84,6 +91,14 @@ def _huge_range(tmp: Path) -> bytes:
     return (tmp / "corners.xlsx").read_bytes()
 
 
+def _two_workbook_parts(tmp: Path) -> bytes:
+    """The workbook part moved to xl/workbook2.xml, and a stale one left where readers look."""
+    buffer = io.BytesIO(relocate(_real_xlsx(tmp), "xl/workbook2.xml"))
+    with zipfile.ZipFile(buffer, "a") as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+    return buffer.getvalue()
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
     "empty": ("empty.xlsx", lambda _t: b"", "empty"),
     "whitespace": ("blank.csv", lambda _t: b" \r\n\t\r\n", "empty"),
@@ -99,6 +114,7 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
     "no columns (csv)": ("nocols.csv", lambda _t: b"a;b;c\n1;2;3\n", "No recognisable"),
     "huge range": ("corners.xlsx", _huge_range, ""),
     "zlib stream": ("packed.csv", lambda _t: zlib.compress(b"x" * 10000), ""),
+    "two workbook parts": ("two.xlsx", _two_workbook_parts, "laid out in a way"),
 }
 
 
@@ -135,3 +151,70 @@ def test_hostile_file_is_refused_and_case_unchanged(
     assert elapsed < 10
     after = json.loads(_cli(capsys, "info", case, "--json")[1])
     assert after == before
+
+
+# -- the command line as the reporter runs it ---------------------------------------------------
+# In a separate process: inside pytest the logging plugin catches log records that a real run
+# would print on stderr, so only a real run shows what the reporter sees.
+
+
+def _workbench(*args: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *(str(a) for a in args)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )
+
+
+def _case_with_an_import(tmp_path: Path) -> tuple[Path, str]:
+    case = tmp_path / "c.wbcase"
+    assert _workbench("new", case).returncode == 0
+    good = write_gcode_xlsx(tmp_path / "good.xlsx", sample_items())
+    assert _workbench("import", case, good).returncode == 0
+    return case, _workbench("info", case, "--json").stdout
+
+
+def test_a_reader_panic_is_one_sentence_on_stderr_and_nothing_else(tmp_path: Path) -> None:
+    path = panicking_book(tmp_path / "panics.xlsb")
+    case, before = _case_with_an_import(tmp_path)
+    done = _workbench("import", case, path)
+    if not panics_in_process(path):  # a fixed reader: an import, or one plain sentence
+        assert done.stderr.count("\n") <= 1
+        assert "Traceback" not in done.stderr
+        return
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == PANIC.format(name="panics.xlsb") + "\n"  # no traceback, no log line
+    assert _workbench("info", case, "--json").stdout == before
+
+
+def test_a_reader_panic_on_one_sheet_is_a_note_and_stderr_stays_quiet(tmp_path: Path) -> None:
+    from tests.ingest.test_true_refusals import _string_beyond_the_table
+
+    items = sample_items()
+    path = write_xlsb(tmp_path / "one_bad.xlsb",
+                      {"Bad": gcode_rows(items[:4]), "Good": gcode_rows(items[4:])},
+                      damage={"xl/worksheets/sheet1.bin": _string_beyond_the_table})
+    case, _before = _case_with_an_import(tmp_path)
+    done = _workbench("import", case, path, "--json")
+    assert done.returncode == 0
+    assert done.stderr == ""
+    if not panics_in_process(path):  # a fixed reader reads both sheets
+        return
+    report = json.loads(done.stdout)["files"][0]
+    assert report["imported"] + report["duplicates"] == len(items) - 4  # the good sheet's rows
+    assert report["notes"][0].startswith("sheet 'Bad' could not be read: the spreadsheet reader")
+
+
+def test_a_reader_that_dies_is_one_sentence_on_stderr_and_nothing_else(tmp_path: Path) -> None:
+    case, before = _case_with_an_import(tmp_path)
+    corners = tmp_path / "corners.xlsx"
+    corners.write_bytes(_huge_range(tmp_path))
+    done = _workbench("import", case, corners)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("corners.xlsx ")
+    assert "Traceback" not in done.stderr
+    assert "memory allocation" not in done.stderr
+    assert _workbench("info", case, "--json").stdout == before

@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench import __version__
 from workbench.cli import (
     companies,
+    discrepancies,
     export,
     figures,
     interchange,
@@ -25,7 +26,8 @@ from workbench.cli import (
 from workbench.cli.common import EXIT_BAD_INPUT, Parser, UsageError
 from workbench.errors import WorkbenchError
 
-GROUPS = (shipments, companies, record, figures, export, interchange, sharing, merging)
+GROUPS = (shipments, discrepancies, companies, record, figures, export, interchange, sharing,
+          merging)
 
 
 def cmd_open(path: str | None) -> int:

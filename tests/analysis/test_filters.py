@@ -35,6 +35,7 @@ def frame() -> pd.DataFrame:
         ("date=2022-01-01..2022-12-31",
          Condition("date", "between", ["2022-01-01", "2022-12-31"])),
         (r"sender=ACME CO\, LTD", Condition("sender", "=", "ACME CO, LTD")),
+        ("stat_value_usd=", Condition("stat_value_usd", "empty", "")),
     ],
 )
 def test_parse_where(text: str, expected: Condition) -> None:
@@ -80,3 +81,16 @@ def test_query_totals_and_groups(frame: pd.DataFrame) -> None:
     assert {k: round(v, 2) for k, v in by_year.groups.items()} == {
         "2023": 300.30, "2022": 200.20, "2021": 100.10, "(blank)": 0.0
     }
+
+
+def test_empty_selects_the_rows_without_a_value(frame: pd.DataFrame) -> None:
+    empty = Condition("stat_value_usd", "empty", "")
+    assert apply(frame, [empty]).tolist() == [False, False, False, True]
+    assert apply(frame, [Condition("origin_country", "empty", "")]).tolist() == [
+        False, False, False, True]
+    assert run_query(frame, [empty]).rows == 1
+    assert run_query(frame, [empty]).total == 0.0
+    assert empty.describe() == "stat_value_usd is empty"
+    assert Condition.from_json(empty.as_json()) == empty  # saved in figures and annotations
+    with pytest.raises(FilterError, match="not a filter operator"):
+        Condition.from_json({"column": "stat_value_usd", "op": "blank", "value": ""})

@@ -154,3 +154,9 @@ def test_numeric_codes_from_excel() -> None:
 )
 def test_country_label(alpha2: str, lang: str, label: str) -> None:
     assert country_label(alpha2, lang) == label
+
+
+def test_mixed_scripts_without_lookalikes_are_no_country() -> None:
+    """A cell mixing Latin with Cyrillic letters that have no Latin twin is bad, not a hang."""
+    parsed = to_alpha2(pd.Series(["Kорея д", "ул. Lenina 5"], dtype="string"))
+    assert parsed.bad.tolist() == [True, True]

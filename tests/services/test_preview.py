@@ -18,8 +18,10 @@ from tests.extracts import (
     write_numbered_csv,
     write_vendor_csv,
 )
+from tests.no_origin import no_origin_total, write_no_origin_xlsx
 from workbench.errors import ImportRefused
-from workbench.services.cases import new_case
+from workbench.ingest.mapping import Confidence
+from workbench.services.cases import load_shipments, new_case
 from workbench.services.importing import ImportOptions, import_file
 from workbench.services.preview import (
     PREVIEW_ROWS,
@@ -27,6 +29,10 @@ from workbench.services.preview import (
     RowRole,
     preview_file,
 )
+
+TOTAL_LINE = ["Итого:", "", "", "", "", "", "", "", "", "1 000,00", ""]
+BAD_DATE = ["10702070/140618/0000009", "1", "31.02.2018", "X", "КИТАЙ", "КИТАЙ", "1", "d", "1",
+            "abc", ""]
 
 
 @pytest.fixture
@@ -123,11 +129,16 @@ def test_mapping_layers_detected_recipe_chosen_match_the_import(case, tmp_path: 
     assert report.mapping == sheet.mapping
 
 
-def test_unmapped_date_is_a_warning_before_the_import(case, tmp_path: Path) -> None:
+def test_unmapped_date_is_missing_before_the_import(case, tmp_path: Path) -> None:
     path = write_vendor_csv(tmp_path / "v.csv", sample_items())
     sheet = preview_file(case, path, ImportOptions(mapping={"Shipment Date": ""})).sheets[0]
     assert "date" not in sheet.mapping.values()
-    assert sheet.warnings == ["No column is mapped to Date: the import will refuse this sheet."]
+    [date] = [m for m in sheet.missing if m.column == "date"]
+    assert date.refuses
+    assert date.sentence == ("date was not found: the import will refuse this sheet until a "
+                             "column is mapped to Date")
+    assert date.offers[0].header == "Shipment Date"  # the column set aside fits best
+    assert date.offers[0].fit == 1.0
     assert set(VENDOR_HEADERS) == set(sheet.headers)
 
 
@@ -186,3 +197,134 @@ def test_preview_of_a_100k_row_csv_is_quick(tmp_path: Path) -> None:
     preview = preview_file(None, path)
     assert time.perf_counter() - start < 2.0
     assert preview.sheets[0].data_rows == 100_000
+
+
+# -- what the preview says before the import, and that the import then says the same --------
+
+
+def test_missing_origin_is_named_with_the_report_sentence(case, tmp_path: Path) -> None:
+    items = sample_items()
+    path = write_no_origin_xlsx(tmp_path / "no_origin.xlsx", items)
+    sheet = preview_file(case, path).sheets[0]
+    assert [m.column for m in sheet.missing] == ["origin_country", "description"]
+    origin = sheet.missing[0]
+    assert origin.sentence == ("origin country was not found: figures by origin will not "
+                               "include this file's 14 rows")
+    assert not origin.refuses
+    assert [o.header for o in origin.offers][:1] == ["Страна"]  # the only unmapped column
+    assert origin.offers[0].fit == 1.0
+    assert origin.offers[0].samples == ("КОРЕЯ, РЕСПУБЛИКА", "КОРЕЯ, РЕСПУБЛИКА", "КИТАЙ")
+    columns = {c.header: c for c in sheet.columns}
+    value = columns["G46 (Статистическая стоимость, USD.)"]
+    assert (value.canonical, value.confidence, value.why) == (
+        "stat_value_usd", Confidence.HIGH, "G-code G46")
+    assert value.samples == ("1181.55", "0.01", "999999.99")
+    assert columns["G072 (Дата регистрации)"].samples[0] == "2018-06-14"
+    assert columns["Страна"].confidence is None
+    assert columns["Страна"].origin is MappingOrigin.NONE
+
+    total = sheet.value_total
+    assert total is not None
+    assert round(total.total, 2) == float(no_origin_total(items)) == 2_486_304.97
+    assert (total.rows, total.empty, total.unreadable) == (14, 2, 0)
+    assert total.sentence() == ("Statistical value, USD: 2,486,304.97 over 14 rows; "
+                                "2 rows empty")
+    assert (sheet.rows_kept, sheet.no_date) == (14, 1)  # the total line is left out
+    assert any(w.startswith("1 row has no date") for w in sheet.warnings)
+
+    report = import_file(case, path)
+    assert report.imported == sheet.rows_kept
+    prefix = "Sheet 'Импорт': "
+    assert [m.sentence + "." for m in sheet.missing] == [
+        w.removeprefix(prefix) for w in report.warnings[:2]]
+    [findings] = report.findings
+    assert findings.empty_value_count == total.empty
+    frame = load_shipments(case)
+    assert round(float(frame["stat_value_usd"].sum()), 2) == round(total.total, 2)
+
+
+def test_a_column_mapped_by_hand_is_kept_for_the_next_file(case, tmp_path: Path) -> None:
+    items = sample_items()
+    first = write_no_origin_xlsx(tmp_path / "first.xlsx", items[:6])
+    options = ImportOptions(mapping={"Страна": "origin_country"})
+    sheet = preview_file(case, first, options).sheets[0]
+    assert "origin_country" not in [m.column for m in sheet.missing]
+    chosen = {c.header: c for c in sheet.columns}["Страна"]
+    assert (chosen.canonical, chosen.origin, chosen.why) == (
+        "origin_country", MappingOrigin.CHOSEN, "chosen by hand")
+    report = import_file(case, first, options)
+    assert not any("origin country" in w for w in report.warnings)
+
+    second = write_no_origin_xlsx(tmp_path / "second.xlsx", items[6:])
+    sheet = preview_file(case, second).sheets[0]
+    saved = {c.header: c for c in sheet.columns}["Страна"]
+    assert (saved.canonical, saved.origin) == ("origin_country", MappingOrigin.RECIPE)
+    assert [m.column for m in sheet.missing] == ["description"]
+    report = import_file(case, second)
+    assert not any("origin country" in w for w in report.warnings)
+    assert report.duplicates == 2  # the two rows without a value are in both files
+    frame = load_shipments(case)
+    expected = [it.origin for it in items[:6]] + ["HK", "KR"] + [it.origin for it in items[6:]]
+    assert frame["origin_country"].tolist() == expected
+
+
+def test_value_total_reads_as_the_import_reads(case, tmp_path: Path) -> None:
+    """Comma decimals with space thousands; a total line and a bad date are not added."""
+    items = sample_items()
+    path = write_numbered_csv(tmp_path / "n.csv", items, extra_rows=[TOTAL_LINE, BAD_DATE])
+    sheet = preview_file(case, path).sheets[0]
+    assert sheet.value_total is not None
+    assert round(sheet.value_total.total, 2) == float(sum(it.value for it in items))
+    assert (sheet.rows_kept, sheet.no_date) == (12, 2)
+    assert sheet.missing == []
+    report = import_file(case, path)
+    assert report.imported == sheet.rows_kept
+
+
+def test_value_total_applies_the_column_factor_and_counts_unreadable_values(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "thousands.csv"
+    path.write_text(
+        "Date,Shipper,HS Code,Country of Origin,Product Description,"
+        "Statistical value USD (thousands)\n"
+        "2022-03-01,ACME,8708299000,KR,Brake parts,\"1,5\"\n"
+        "2022-03-02,ACME,8708299000,KR,Brake parts,2\n"
+        "2022-03-03,ACME,8708299000,KR,Brake parts,lots\n"
+        "2022-03-04,ACME,8708299000,KR,Brake parts,\n",
+        encoding="utf-8",
+    )
+    sheet = preview_file(None, path).sheets[0]
+    total = sheet.value_total
+    assert total is not None
+    assert total.total == 3500.0
+    assert (total.rows, total.empty, total.unreadable) == (3, 1, 1)
+    assert total.sentence().endswith("over 3 rows; 1 row empty; 1 row unreadable (rejected)")
+    assert "is in thousands: multiplied by 1,000" in " ".join(sheet.warnings)
+
+
+def test_no_value_column_is_missing_and_has_no_total(case, tmp_path: Path) -> None:
+    path = write_vendor_csv(tmp_path / "v.csv", sample_items())
+    options = ImportOptions(mapping={"Shipment Value (USD)": ""})
+    sheet = preview_file(case, path, options).sheets[0]
+    assert sheet.value_total is None
+    [missing] = sheet.missing
+    assert missing.column == "stat_value_usd"
+    assert missing.sentence == ("statistical value (USD) was not found: totals will not include "
+                                "this file's 12 rows")
+    assert missing.offers[0].header == "Shipment Value (USD)"
+
+
+def test_dates_that_need_an_order_are_said_before_the_import(tmp_path: Path) -> None:
+    path = tmp_path / "slash.csv"
+    path.write_text("Date,Shipper,HS Code,Shipment Value (USD)\n"
+                    "03/04/2022,ACME,8708299000,10\n05/06/2022,ACME,8708299000,20\n",
+                    encoding="utf-8")
+    sheet = preview_file(None, path).sheets[0]
+    assert sheet.warnings == [
+        "The dates in column 'Date' could be day/month or month/day (for example "
+        "'03/04/2022'), so choose the date order for this column."]
+    chosen = preview_file(None, path, ImportOptions(date_order="DMY")).sheets[0]
+    assert chosen.warnings == []
+    assert chosen.value_total is not None
+    assert chosen.value_total.total == 30.0

@@ -151,3 +151,28 @@ def test_migration_from_v1_adds_the_search_index(tmp_path: Path) -> None:
     assert {h.kind for h in hits} == {"description"}
     assert {h.title for h in search(case, "byt")} == {"BYT CO LTD"}
     case.close()
+
+
+def test_schema_v3_fixture_still_opens_and_keeps_other_extracts_values_after(
+        tmp_path: Path) -> None:
+    """A schema 3 case (before offered copies) opens, migrates, and takes an overlapping
+    extract's other values from then on."""
+    from tests.extracts import sample_items, second_vendor_items, write_vendor_csv
+    from workbench.services.cases import case_info
+    from workbench.services.discrepancies import list_discrepancies
+    from workbench.services.importing import import_file
+
+    path = tmp_path / "v3.wbcase"
+    shutil.copy(DATA / "schema_v3.wbcase", path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    case = CaseFile.open(path)
+    assert case.schema_version == schema.SCHEMA_VERSION
+    assert case.integrity_errors() == []
+    assert case_info(case)["shipments"] == 12
+    assert list_discrepancies(case).items == []
+    report = import_file(case, write_vendor_csv(tmp_path / "b.csv",
+                                                second_vendor_items(sample_items())))
+    assert (report.imported, report.discrepancies.total) == (0, 5)
+    assert len(list_discrepancies(case).items) == 5
+    assert case_info(case)["total"] == 2_486_304.97
+    case.close()

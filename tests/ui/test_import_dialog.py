@@ -22,6 +22,8 @@ from workbench.services.cases import load_shipments, new_case, open_case
 from workbench.services.preview import RowRole
 from workbench.ui.import_dialog import (
     CANCELLED_UNCHANGED,
+    MAP_FROM,
+    MAP_MEANS,
     ImportDialog,
     run_import_dialog,
 )
@@ -81,7 +83,7 @@ def mapping_combo(dialog: ImportDialog, header: str) -> QComboBox:
     table = dialog.mapping_table
     for row in range(table.rowCount()):
         if table.item(row, 0).text() == header:
-            widget = table.cellWidget(row, 1)
+            widget = table.cellWidget(row, MAP_MEANS)
             assert isinstance(widget, QComboBox)
             return widget
     raise AssertionError(header)
@@ -154,7 +156,8 @@ def test_wrong_encoding_shows_a_sentence_or_mojibake(make_dialog, qtbot, tmp_pat
     assert sheet is not None
     assert dialog.preview_stack.currentIndex() == 0
     assert "Номер" not in " ".join(sheet.headers)  # mojibake, visibly
-    assert "No column is mapped to Date" in dialog.message.text()
+    assert dialog.missing.labels["date"].text().startswith("Date was not found: the import "
+                                                           "will refuse this sheet")
 
     choose(qtbot, dialog, dialog.encoding_combo, "cp1251")
     dialog.header_auto.click()
@@ -171,7 +174,7 @@ def test_changed_mapping_is_the_one_imported(make_dialog, qtbot, case_path: Path
     choose(qtbot, dialog, mapping_combo(dialog, "Shipper Standardized Name"), "sender")
     assert mapping_combo(dialog, "Shipper Standardized Name").currentData() == "sender"
     assert mapping_combo(dialog, "Shipper").currentData() == ""
-    assert dialog.mapping_table.item(4, 2).text() == "your choice"
+    assert dialog.mapping_table.item(4, MAP_FROM).text() == "your choice"
 
     with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS) as signal:
         dialog.import_button.click()
@@ -248,7 +251,10 @@ def test_hostile_file_shows_the_refusal_sentence(make_dialog, qtbot, tmp_path: P
     fake = tmp_path / "scan.xlsx"
     fake.write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
     dialog = make_dialog(fake)
-    assert dialog.refusal.text() == "scan.xlsx is a PDF document, not a spreadsheet."
+    assert dialog.refusal.text() == (
+        "scan.xlsx is a PDF document, not a spreadsheet; "
+        "it can be kept with the case as a source instead."
+    )
     assert dialog.preview_stack.currentIndex() == 1
     assert not dialog.import_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -294,8 +300,9 @@ def test_run_import_dialog_returns_the_reports(qtbot, case_path: Path, tmp_path:
         dialog.cancel_button.click()  # now "Close"
 
     QTimer.singleShot(0, drive)
-    reports = run_import_dialog(None, case_path, [path])
-    assert [(r.file, r.imported) for r in reports] == [("vendor.csv", 12)]
+    outcome = run_import_dialog(None, case_path, [path])
+    assert [(r.file, r.imported) for r in outcome.reports] == [("vendor.csv", 12)]
+    assert outcome.show_rows == {}
 
 
 def test_screenshot_of_the_dialog(make_dialog, qtbot, tmp_path: Path) -> None:

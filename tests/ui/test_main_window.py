@@ -134,6 +134,7 @@ def test_dropping_files_on_the_window_imports_them(
     from tests.extracts import sample_items, write_numbered_csv
     from workbench.services.importing import import_file
     from workbench.store.case import CaseFile
+    from workbench.ui.import_dialog import ImportOutcome
 
     extract = write_numbered_csv(tmp_path / "extra.csv", sample_items())
     received: list[list[Path]] = []
@@ -142,7 +143,7 @@ def test_dropping_files_on_the_window_imports_them(
         received.append(list(files))
         case = CaseFile.open(case_path)
         try:
-            return [import_file(case, f) for f in files]
+            return ImportOutcome([import_file(case, f) for f in files])
         finally:
             case.close()
 

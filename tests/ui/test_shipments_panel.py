@@ -164,6 +164,20 @@ def test_add_filter_popup_refuses_a_bad_value(qtbot: QtBot, panel: ShipmentsPane
     assert panel.session.state.conditions == []
 
 
+def test_add_filter_popup_is_empty_needs_no_value(qtbot: QtBot, panel: ShipmentsPanel) -> None:
+    frame = panel.session.frame
+    popup = panel.open_add_filter()
+    popup.choose("trademark", "empty", "")
+    assert popup.value_edit.placeholderText() == "No value needed"
+    qtbot.keyClick(popup.value_edit, Qt.Key.Key_Return)
+    (key, chip), = panel.chips.items()
+    assert chip.text() == "Trademark is empty"
+    assert panel.session.state.keyed_conditions[key] == Condition("trademark", "empty", "")
+    expected = int(frame["trademark"].isna().sum())
+    assert 0 < expected < len(frame)
+    assert panel.model.rowCount() == expected
+
+
 def test_conditions_set_elsewhere_show_as_chips(panel: ShipmentsPanel) -> None:
     state, frame = panel.session.state, panel.session.frame
     state.set_condition("timeline", Condition("date", "between", ["2022-02-24", "2023-12-31"]))

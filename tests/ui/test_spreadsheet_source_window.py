@@ -46,7 +46,8 @@ def test_keep_as_source_is_offered_and_works_with_a_click(qtbot, case_path: Path
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.previewing, timeout=WAIT_MS)
 
-    assert "No recognisable customs columns were found in registry.xlsx" in \
+    assert ("No recognisable customs columns (date, sender, goods, value) were found in "
+            "registry.xlsx") in \
         dialog.refusal.text()
     assert dialog.keep_button.isVisible()
     assert "kept as a source instead" in dialog.keep_offer.text()
@@ -79,7 +80,8 @@ def test_a_refused_file_can_be_kept_confidential_from_the_report(
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.previewing, timeout=WAIT_MS)
     assert not dialog.keep_button.isVisible()  # the preview reads it; the import refuses
-    assert "No column is mapped to Date" in dialog.message.text()
+    assert any("date was not found: the import will refuse" in label.text().lower()
+               for label in dialog.missing.labels.values())
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
     assert dialog.report_keep.isVisible()

@@ -3,6 +3,8 @@
 A filter is a list of conditions ``{column, op, value}``, all of which must hold. Values are
 given as text (as typed) and read according to the column: dates as ISO dates, numbers as
 numbers, countries as alpha-2 codes, text compared as written (``contains`` ignores case).
+``empty`` takes no value: the rows where the column holds nothing (a shipment kept without a
+statistical value, a blank origin).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from workbench.analysis.frame import column_kind
 from workbench.errors import WorkbenchError
 from workbench.ingest.columns import Kind
 
-OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "contains", "between")
+OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "contains", "between", "empty")
 
 
 class FilterError(WorkbenchError):
@@ -44,7 +46,10 @@ class Condition:
     def describe(self) -> str:
         """Plain words for captions and exports: ``origin_country is KR``."""
         words = {"=": "is", "!=": "is not", "<": "before/below", "<=": "up to", ">": "after/above",
-                 ">=": "from", "contains": "contains", "in": "is one of", "between": "between"}
+                 ">=": "from", "contains": "contains", "in": "is one of", "between": "between",
+                 "empty": "is empty"}
+        if self.op == "empty":
+            return f"{self.column} is empty"
         value = self.value
         if self.op == "in":
             value = ", ".join(map(str, value))
@@ -59,7 +64,8 @@ _WHERE = re.compile(r"^\s*([^=!<>~]+?)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$", re.S)
 def parse_where(text: str) -> Condition:
     """Read the command line's ``COL=V``, ``COL!=V``, ``COL>=V``, ``COL=V1,V2``, ``COL~TEXT``.
 
-    A comma inside a value is written ``\\,``; ``COL=A..B`` is ``between``.
+    A comma inside a value is written ``\\,``; ``COL=A..B`` is ``between``; ``COL=`` with
+    nothing after it is ``empty``.
     """
     match = _WHERE.match(text)
     if not match:
@@ -69,6 +75,8 @@ def parse_where(text: str) -> Condition:
     column, op, raw = match.group(1).strip(), match.group(2), match.group(3).strip()
     if op == "~":
         return Condition(column, "contains", raw)
+    if op == "=" and not raw:
+        return Condition(column, "empty", "")
     if op == "=":
         parts = [p.replace("\\,", ",").strip() for p in re.split(r"(?<!\\),", raw)]
         if len(parts) > 1:
@@ -96,6 +104,8 @@ def condition_mask(frame: pd.DataFrame, cond: Condition) -> np.ndarray:
         raise FilterError(f"{cond.op!r} is not a filter operator ({', '.join(OPS)}).")
     col = frame[cond.column]
     kind = column_kind(cond.column)
+    if cond.op == "empty":
+        return col.isna().to_numpy(dtype=bool)
     if cond.op == "contains":
         text = col.astype("string")
         return text.str.contains(str(cond.value), case=False, regex=False).fillna(False).to_numpy(

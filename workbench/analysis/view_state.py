@@ -146,6 +146,11 @@ class ViewState:
         """Something was added to (or undone in) the analyst's record; companies may follow."""
         self._announce({RECORD, COMPANIES}, source)
 
+    def values_changed(self, *, source: object | None = None) -> None:
+        """Some shipments' values changed (another extract's value counts now); the rows stay
+        where they are, so the selection is kept."""
+        self._announce({DATA, FILTER, RECORD, COMPANIES}, source)
+
     def data_changed(self, *, source: object | None = None) -> None:
         """The shipments themselves changed (an import): everything refreshes."""
         self._selected = ()

@@ -30,6 +30,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
             lines.append(f"{r.definition.name}: {r.value:,.2f} in {r.rows:,} rows{stated}")
             lines.append(f"    {r.definition.describe()}")
             lines.extend(f"    DRIFT: {reason}" for reason in r.drift)
+            lines.extend(f"    NOTE: {caveat}" for caveat in r.caveats)
         return "\n".join(lines)
 
     emit(data, args.json, text)

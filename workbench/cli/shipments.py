@@ -59,6 +59,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         "rejected": sum(r.rejected for r in reports),
         "rejects": [x for r in reports for x in r.rejects],
         "mapping": mapping,
+        "warnings": [f"{r.file}: {w}" for r in reports for w in r.warnings],
+        "missing": sorted({m.column for r in reports for f in r.findings for m in f.missing}),
+        "discrepancies": [d.as_json() for r in reports for d in r.discrepancies.items],
         "files": [r.as_json() for r in reports],
         "sources": kept,
     }
@@ -71,11 +74,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{r.rejected:,} rejected"
             )
             lines.extend(f"  - {n}" for n in r.notes)
+            lines.extend(f"  ! {w}" for w in r.warnings)
             for x in r.rejects[:20]:
                 sheet = f" sheet {x['sheet']}" if x["sheet"] else ""
                 lines.append(f"  rejected{sheet} row {x['row']}: {x['reason']}")
             if len(r.rejects) > 20:
                 lines.append(f"  … and {len(r.rejects) - 20:,} more (use --json for all)")
+            if r.discrepancies.total:
+                kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(r.discrepancies.by_kind.items()))
+                lines.append(f"  {r.discrepancies.total:,} values differ from the shipments "
+                             f"held in {r.discrepancies.shipments:,} duplicates ({kinds}); the "
+                             "held values still count: see 'workbench discrepancies'")
         for k in kept:
             lines.append(f"{k['name']}: not a customs extract ({k['refusal']}); kept as "
                          f"source '{k['title']}' ({str(k['id'])[:12]}){k['words']}")
@@ -134,6 +143,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                 f"  file {f['name']}: {f['imported']:,} rows, {f['duplicates']:,} duplicates, "
                 f"{f['rejected']:,} rejected (sha256 {f['sha256'][:12]}…)"
             )
+            lines.extend(f"    ! {w}" for w in f["warnings"])
         return "\n".join(lines)
 
     emit(info, args.json, text)

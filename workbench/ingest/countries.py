@@ -48,8 +48,13 @@ ALIASES: dict[str, str] = {
 
 # Cells that say the country is not known: missing, not bad. ("00" and 0 are the customs code.)
 UNKNOWN: frozenset[str] = frozenset(
-    {"НЕИЗВЕСТНА", "НЕИЗВЕСТНО", "НЕИЗВЕСТЕН", "Unknown", "XX", "00"}
+    {"НЕИЗВЕСТНА", "НЕИЗВЕСТНО", "НЕИЗВЕСТЕН", "Unknown", "XX", "00", "NULL", "N/A",
+     "UNDEFINED", "UNDECLARED", "NOT DECLARED", "OTHER COUNTRY", "OTHER COUNTRIES",
+     "SEVERAL COUNTRIES", "VARIOUS", "РАЗНЫЕ", "НЕ ОПРЕДЕЛЕНА", "-"}
 )
+
+#: Languages whose country names are read, after English (pycountry's translations).
+_NAME_LANGUAGES = ("ru", "uk", "kk", "es", "pt", "fr", "tr", "de", "it")
 
 _EXTRA_NAMES = {"EU": {"en": "European Union", "ru": "Европейский союз"}}
 _STOP_WORDS = frozenset({"of", "the", "and"})
@@ -126,7 +131,9 @@ def _by_key(key: str, lookup: dict[str, str | None]) -> str | bool | None:
         if candidate in lookup:
             return lookup[candidate]
     if re.search("[a-z]", key) and re.search("[а-яі]", key):
-        return _by_key(key.translate(_LOOKALIKES), lookup)
+        latin = key.translate(_LOOKALIKES)
+        if latin != key:  # letters with no Latin lookalike stay mixed: no country
+            return _by_key(latin, lookup)
     return False
 
 
@@ -170,12 +177,14 @@ def _lookup() -> dict[str, str | None]:
         add(name, None)
     for name, code in ALIASES.items():
         add(name, code)
-    russian = _translation("ru")
     countries = list(pycountry.countries)
     for country in countries:
         add(country.alpha_2, country.alpha_2)
         add(country.alpha_3, country.alpha_2)
-    for translate in (str, russian.gettext):
+    # English first, then the languages trade extracts come in (names of the EAEU's customs
+    # in Russian, Ukrainian and Kazakh; Latin American vendors in Spanish and Portuguese).
+    translations = [_translation(lang).gettext for lang in _NAME_LANGUAGES]
+    for translate in (str, *translations):
         for country in countries:
             for field in ("name", "official_name", "common_name"):
                 name = getattr(country, field, None)

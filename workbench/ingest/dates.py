@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,35 @@ _DOTTED = r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$"  # dd.mm.yyyy, d.m.yyyy, dd.mm.
 _YEAR_FIRST = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$"  # 2023-10-05, 2023/10/05
 _SLASHED = r"^\d{1,2}[/-]\d{1,2}[/-](?:\d{2}|\d{4})$"  # a/b/yyyy: order decided per column
 _SHORT_YEAR = r"^\d{1,2}[-./]\d{1,2}[-./]\d{2}$"
+
+#: How precisely a cell gives its date: the day, or only the month, quarter or year (the date
+#: is then the period's first day).
+PRECISIONS = ("day", "month", "quarter", "year")
+DAY, MONTH, QUARTER, YEAR = range(4)
+
+_MONTHS = {
+    **{m: i for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(
+        ("янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"), 1)},
+}
+_MONTH_WORD = r"([a-zа-я]{3,9})\.?"
+_PERIOD_FORMS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
+    (re.compile(pattern), precision, order) for pattern, precision, order in (
+        (rf"^{_MONTH_WORD}[\s,'-]*(\d{{4}}|\d{{2}})(?:\s*г\.?)?$", MONTH, "word-year"),
+        (rf"^(\d{{4}})[\s,-]*{_MONTH_WORD}$", MONTH, "year-word"),
+        (r"^(\d{1,2})[./-](\d{4})$", MONTH, "month-year"),
+        (r"^(\d{4})[./-](\d{1,2})$", MONTH, "year-month"),
+        (r"^(?:q|кв\.?|квартал)\s*([1-4])[\s,/-]*(\d{4})$", QUARTER, "quarter-year"),
+        (r"^([1-4]|i{1,3}|iv)\s*(?:q|-?й|-?ой)?\s*(?:кв\.?|квартал|q)[\s,/-]*(\d{4})(?:\s*г\.?)?$",
+         QUARTER, "quarter-year"),
+        (r"^(\d{4})[\s,/-]*(?:q|кв\.?\s*|квартал\s*)([1-4])$", QUARTER, "year-quarter"),
+        (r"^(\d{4})[\s,/-]*([1-4])\s*(?:q|кв\.?|квартал)$", QUARTER, "year-quarter"),
+        (r"^(\d{4})(?:\s*г(?:од)?\.?)?$", YEAR, "year"),
+    )
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 class AmbiguousDates(WorkbenchError):
@@ -90,21 +121,28 @@ def parse_dates(
     bad = np.zeros(d.count, dtype=bool)
     reasons: dict[int, str] = {}
     hinted = np.zeros(d.count, dtype=bool)  # values where "wrong date system?" is a fair hint
+    precision = np.zeros(d.count, dtype=np.int8)
     if len(d.texts):
         rows = np.bincount(d.codes[d.codes >= 0], minlength=d.count)[d.text_at]
-        t_days, t_bad, t_reasons, t_serial = _read_texts(
+        t_days, t_bad, t_reasons, t_serial, t_precision = _read_texts(
             d.texts, rows, date_order=date_order, date1904=date1904, column=name
         )
         days[d.text_at] = t_days
         bad[d.text_at] = t_bad
         hinted[d.text_at] = t_serial
+        precision[d.text_at] = t_precision
         reasons.update({int(d.text_at[i]): r for i, r in t_reasons.items()})
     for i, value in zip(d.other_at, d.others, strict=True):
         day, reason = _read_object(value, date1904)
         days[i], hinted[i] = day, True
         if reason:
             bad[i], reasons[int(i)] = True, reason
-    return _finish(s, d.codes, days, bad, reasons, system_hint=hinted)
+    parsed = _finish(s, d.codes, days, bad, reasons, system_hint=hinted)
+    if not precision.any():
+        return parsed
+    row_precision = np.append(precision, DAY)[d.codes]  # code -1 (blank) picks DAY
+    row_precision[parsed.bad] = DAY
+    return dataclasses.replace(parsed, precision=row_precision)
 
 
 def excel_serial_days(serials: np.ndarray, *, date1904: bool = False) -> np.ndarray:
@@ -226,13 +264,67 @@ def _read_texts(
         for i, cell in zip(at, pick(raw, at), strict=True):
             reasons[int(i)] = f"{quote(cell)} does not fit this column's {way} order"
 
+    precision = np.zeros(n, dtype=np.int8)
+    periods = (np.isnat(days) | _match(t, r"^\d{4}$")) & ~blank
+    if periods.any():
+        at = np.flatnonzero(periods)
+        for i, cell in zip(at, pick(t, at), strict=True):
+            day, level = read_period(cell)
+            if level:
+                days[i], precision[i] = day, level
+                reasons.pop(int(i), None)
+
     bad = np.isnat(days) & ~blank
     at = np.array([i for i in np.flatnonzero(bad) if int(i) not in reasons], dtype=np.intp)
     for i, cell in zip(at, pick(raw, at), strict=True):
         parsed = dotted[i] or year_first[i] or slashed[i]
         what = "a valid date" if parsed else "a date"
         reasons[int(i)] = f"{quote(cell)} is not {what}"
-    return days, bad, reasons, serial
+    return days, bad, reasons, serial, precision
+
+
+def read_period(text: str) -> tuple[np.datetime64, int]:
+    """A month, quarter or year (``Oct 2025``, ``10.2025``, ``2025 Q3``, ``III кв. 2025``,
+    ``2025``) as its first day and its precision; ``(NaT, DAY)`` when the text is none of these.
+    """
+    cell = " ".join(text.lower().replace("ё", "е").split())
+    for pattern, level, order in _PERIOD_FORMS:
+        match = pattern.match(cell)
+        if not match:
+            continue
+        a, b = match.group(1), match.group(2) if level != YEAR else ""
+        if order == "word-year":
+            month, year = _month_number(a), _full_year(b)
+        elif order == "year-word":
+            year, month = int(a), _month_number(b)
+        elif order == "month-year":
+            month, year = int(a), int(b)
+        elif order == "year-month":
+            year, month = int(a), int(b)
+        elif order == "quarter-year":
+            month, year = 3 * (_ROMAN.get(a) or int(a)) - 2, int(b)
+        elif order == "year-quarter":
+            year, month = int(a), 3 * int(b) - 2
+        else:
+            year, month = int(a), 1
+        if not 1 <= month <= 12:
+            continue
+        day = np.datetime64(f"{year:04d}-{month:02d}-01", "D")
+        if EARLIEST <= day <= LATEST:
+            return day, level
+    return _NAT, DAY
+
+
+def _month_number(word: str) -> int:
+    for stem in (word[:4], word[:3], word[:2]):
+        if stem in _MONTHS:
+            return _MONTHS[stem]
+    return 0
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    return year if len(text) == 4 else (2000 + year if year < _TWO_DIGIT_PIVOT else 1900 + year)
 
 
 def _match(t: pa.Array, pattern: str) -> np.ndarray:

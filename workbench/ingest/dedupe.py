@@ -23,7 +23,9 @@ def find_duplicates(
     dup = np.zeros(len(decl), dtype=bool)
     if has_decl.any():
         known = known_decl[known_decl != 0]
-        seen_before = np.isin(decl, known) if len(known) else np.zeros(len(decl), dtype=bool)
+        # pandas' hash table: np.isin sorts both sides, ten times slower at a million keys.
+        seen_before = (pd.Series(decl).isin(known).to_numpy() if len(known)
+                       else np.zeros(len(decl), dtype=bool))
         repeated = pd.Series(decl).duplicated(keep="first").to_numpy()
         dup |= has_decl & (seen_before | repeated)
     rest = ~has_decl

@@ -17,9 +17,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.errors import NotShipments
+from workbench.ingest import columns as cols
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import to_alpha2
-from workbench.ingest.dates import parse_dates
+from workbench.ingest.dates import PRECISIONS, parse_dates
+from workbench.ingest.findings import (
+    KEY_COLUMNS,
+    KEY_LABELS,
+    ROWS_LISTED,
+    Missing,
+    SheetFindings,
+    rows_text,
+)
+from workbench.ingest.mapping import Assignment, Confidence, MappingPlan, Origin
 from workbench.ingest.numbers import parse_numbers
 from workbench.ingest.parsed import ParsedColumn
 from workbench.ingest.readers import Grid
@@ -36,7 +46,7 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 @dataclass
 class Batch:
-    """One sheet's rows, ready to be stored."""
+    """One sheet's rows, ready to be stored, and what its import has to say."""
 
     table: pa.Table
     decl_keys: np.ndarray
@@ -44,6 +54,7 @@ class Batch:
     rejects: list[tuple[int, str]] = field(default_factory=list)
     blank_rows: int = 0
     mapping: dict[str, str] = field(default_factory=dict)
+    findings: SheetFindings = field(default_factory=SheetFindings)
 
 
 def extra_names(headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
@@ -62,52 +73,108 @@ def extra_names(headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
     return names
 
 
+#: Key columns without which a sheet is no customs extract at all (a date is needed too).
+_SHIPMENT_COLUMNS = ("sender", "receiver", "hs_code", "description", "stat_value_usd",
+                     "invoice_value", "customs_value_rub", "declaration_no", "net_kg",
+                     "gross_kg")
+
+
+def check_shipments(grid: Grid, plan: MappingPlan, file_name: str) -> None:
+    """Refuse, in one sentence that says how to go on, a sheet that cannot give shipments."""
+    where = f"sheet {grid.sheet!r} of {file_name}" if grid.sheet else file_name
+    mapped = plan.mapped()
+    how = ('map them by hand (workbench import --map "HEADER=date", or Map in the import '
+           "dialog)")
+    if "date" not in mapped and "release_date" not in mapped:
+        others = [KEY_LABELS[c] for c in KEY_COLUMNS if c != "date" and c not in mapped]
+        also = f" ({', '.join(others)} neither)" if others else ""
+        raise NotShipments(
+            f"No date column was recognised in {where}{also}; {how}.",
+            missing=("date", *(c for c in KEY_COLUMNS if c != "date" and c not in mapped)),
+        )
+    if not mapped & set(_SHIPMENT_COLUMNS):
+        raise NotShipments(
+            f"{where[0].upper()}{where[1:]} does not look like a customs extract: only a date "
+            f"was recognised (no sender, goods, HS code, weight or value); {how}.",
+            missing=tuple(c for c in KEY_COLUMNS if c not in mapped),
+        )
+
+
 def normalise(
     grid: Grid,
-    mapping: dict[int, str],
+    plan: MappingPlan | dict[int, str],
     *,
     sha256: str,
     file_name: str,
     date_order: str | None = None,
+    value_column: str = "stat_value_usd",
 ) -> Batch:
-    """Parse and type the mapped columns; keep the others as text.
+    """Parse and type the mapped columns; keep the others as text; say what is missing.
 
     Works on Arrow arrays throughout: pandas string methods cost seconds at a million rows.
     """
-    if "date" not in mapping.values():
-        where = f"sheet {grid.sheet!r} of {file_name}" if grid.sheet else file_name
-        raise NotShipments(
-            f"No date column was recognised in {where}; map it by hand.", missing=("date",)
-        )
+    if not isinstance(plan, MappingPlan):
+        plan = plan_from_positions(grid.headers, plan)
+    check_shipments(grid, plan, file_name)
     table = _drop_blank_rows(grid)
     blank_rows = grid.table.num_rows - table.num_rows
     rows = grid.row_numbers[_nonblank_mask(grid.table)] if blank_rows else grid.row_numbers
     width = table.num_columns
     bad = np.zeros(table.num_rows, dtype=bool)
     reasons: dict[int, list[str]] = {}
-    out: dict[str, pa.Array] = {}
+    findings = SheetFindings(sheet=grid.sheet, value_column=value_column)
+    findings.warnings += plan.notes
+    findings.choices += [c.sentence() for c in plan.choices]
+    mapping = {a.position: a.canonical for a in plan.assignments if a.position < width}
 
     numeric = [p for p, n in mapping.items() if BY_NAME[n].kind in (Kind.NUMBER, Kind.INTEGER)]
-    decimal = file_decimal([table.column(p) for p in numeric if p < width])
-    def convert(pos: int, name: str) -> tuple[str, pa.Array, ParsedColumn | None]:
-        column = BY_NAME[name]
-        raw = table.column(pos)
+    decimal = file_decimal([table.column(p) for p in numeric])
+
+    def convert(a: Assignment) -> tuple[Assignment, pa.Array, ParsedColumn | None]:
+        column = BY_NAME[a.canonical]
+        raw = table.column(a.position)
         if column.kind is Kind.TEXT:
-            return name, clean_text(raw, name), None
-        parsed = _parse(column.kind, _series(raw), grid, date_order, grid.headers[pos], decimal)
-        return name, _to_arrow(parsed.values, column.kind), parsed
+            return a, clean_text(raw, a.canonical), None
+        parsed = _parse(column.kind, _series(raw), grid, date_order, a.header, decimal)
+        return a, _to_arrow(parsed.values, column.kind), parsed
 
     # Arrow kernels release the GIL, so columns convert side by side on the machine's cores.
-    jobs = [(p, n) for p, n in sorted(mapping.items()) if p < width]
+    jobs = sorted((a for a in plan.assignments if a.position < width),
+                  key=lambda a: (a.position, a.rank))
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(lambda job: convert(*job), jobs))
-    for name, values, parsed in results:
-        out[name] = values
+        results = list(pool.map(convert, jobs))
+    converted: dict[str, list[tuple[Assignment, pa.Array, ParsedColumn | None]]] = {}
+    for a, values, parsed in results:
+        converted.setdefault(a.canonical, []).append((a, values, parsed))
         if parsed is not None and parsed.bad.any():
             bad |= parsed.bad
-            label = BY_NAME[name].label
+            label = BY_NAME[a.canonical].label
             for i, why in parsed.reasons.items():
                 reasons.setdefault(i, []).append(f"{label}: {why}")
+            findings.warnings += _bad_share_warning(a, parsed, table.num_rows)
+
+    out: dict[str, pa.Array] = {}
+    precision: np.ndarray | None = None
+    for name, parts in converted.items():
+        parts.sort(key=lambda part: part[0].rank)
+        values = _scaled(parts[0][1], parts[0][0].factor)
+        for a, more, _parsed in parts[1:]:  # two boxes of one field: the first filled wins
+            values = pc.coalesce(values, _scaled(more, a.factor))
+        out[name] = values
+        if BY_NAME[name].kind is Kind.DATE:
+            found = [p.precision for _a, _v, p in parts if p is not None]
+            if name == "date" and found and found[0] is not None:
+                precision = found[0]
+    _apply_weight_units(out, table, plan, findings)
+    _fill_date_from_release(out, findings, plan)
+    if precision is not None and "date" in out:
+        labels = pa.array(np.array(PRECISIONS, dtype=object)[precision], type=pa.string())
+        coarse = int((precision > 0).sum())
+        out["date_precision"] = pc.if_else(pa.array(precision > 0), labels,
+                                           pa.scalar(None, pa.string()))
+        findings.warnings.append(
+            f"The date of {rows_text(coarse)} is only a month, quarter or year: each is dated to "
+            "the first day of its period, and figures that filter on dates say so.")
 
     missing_date = out["date"].is_null().to_numpy(zero_copy_only=False) & ~bad
     if missing_date.any():
@@ -115,9 +182,11 @@ def normalise(
         for i in np.flatnonzero(missing_date):
             reasons.setdefault(int(i), []).append("no date (a title, note or total line?)")
 
-    for pos, name in extra_names(grid.headers, mapping).items():
+    extras = extra_names(grid.headers, {a.position: a.canonical for a in plan.assignments})
+    for pos, name in extras.items():
         if pos < width and table.column(pos).null_count < table.num_rows:
             out[name] = clean_text(table.column(pos), name)
+            findings.extras.append(grid.headers[pos] or name)
 
     keep = ~bad
     data = pa.table(out)
@@ -125,6 +194,7 @@ def normalise(
         data = data.filter(pa.array(keep))
     kept_rows = rows[keep]
     rejects = sorted((int(rows[i]), "; ".join(r)) for i, r in reasons.items())
+    _note_missing(findings, data, kept_rows, plan, value_column)
 
     decl = declaration_keys(data)
     content = content_keys(data, only=decl == 0)
@@ -133,8 +203,101 @@ def normalise(
     data = data.append_column("source_sha256", _repeat(sha256, n))
     data = data.append_column("source_sheet", _repeat(grid.sheet, n))
     data = data.append_column("source_row", pa.array(kept_rows, type=pa.int64()))
-    names = {grid.headers[p]: n for p, n in mapping.items() if p < len(grid.headers)}
-    return Batch(data, decl, content, rejects, blank_rows, names)
+    names = {grid.headers[a.position]: a.canonical for a in plan.assignments
+             if a.position < len(grid.headers)}
+    return Batch(data, decl, content, rejects, blank_rows, names, findings)
+
+
+def plan_from_positions(headers: list[str], mapping: dict[int, str]) -> MappingPlan:
+    """A plan for a mapping given as positions (every column chosen outright)."""
+    return MappingPlan([
+        Assignment(pos, headers[pos] if pos < len(headers) else "", name, Confidence.HIGH,
+                   "chosen by hand", Origin.CHOSEN)
+        for pos, name in sorted(mapping.items())
+    ])
+
+
+def _scaled(values: pa.Array, factor: float) -> pa.Array:
+    return values if factor == 1.0 else pc.multiply(values, pa.scalar(factor))
+
+
+def _bad_share_warning(a: Assignment, parsed: ParsedColumn, rows: int) -> list[str]:
+    """A warning when many cells of a column could not be read as its kind."""
+    filled = int(parsed.values.notna().sum()) + parsed.bad_count
+    if not filled or parsed.bad_count < max(3, 0.2 * filled):
+        return []
+    label = BY_NAME[a.canonical].label.lower()
+    example = next(iter(parsed.reasons.values()), "")
+    return [f"'{a.header}' ({label}): {parsed.bad_count:,} of {filled:,} filled cells could not "
+            f"be read ({example}); those rows were rejected."]
+
+
+def _apply_weight_units(out: dict[str, pa.Array], table: pa.Table, plan: MappingPlan,
+                        findings: SheetFindings) -> None:
+    """Weights whose unit column says LB, T or G are converted to kilograms row by row."""
+    units = plan.weight_units
+    if units is None or units.position >= table.num_columns:
+        return
+    raw = pc.utf8_lower(pc.utf8_trim_whitespace(table.column(units.position))).combine_chunks()
+    dictionary = pc.dictionary_encode(raw)
+    words = [("" if w is None else str(w)).strip(". ") for w in dictionary.dictionary.to_pylist()]
+    factors = np.array([cols.WEIGHT_UNITS.get(w, np.nan) if w else 1.0 for w in words])
+    indices = dictionary.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    per_row = np.where(indices >= 0, factors[np.maximum(indices, 0)] if len(factors) else 1.0,
+                       1.0)
+    unknown = np.isnan(per_row)
+    converted = int(((per_row != 1.0) & ~unknown).sum())
+    for name in units.applies_to:
+        if name in out:
+            values = out[name].to_numpy(zero_copy_only=False).astype(np.float64)
+            scaled = values * np.nan_to_num(per_row, nan=1.0)
+            out[name] = pa.array(scaled, type=pa.float64(), from_pandas=True)
+    if converted:
+        findings.warnings.append(
+            f"The weight of {rows_text(converted)} was in another unit than kilograms "
+            f"('{units.header}' names it row by row): converted to kilograms.")
+    if unknown.any():
+        odd = sorted({w for w, f in zip(words, factors, strict=True) if np.isnan(f)})
+        findings.warnings.append(
+            f"The weight unit of {rows_text(int(unknown.sum()))} is not one this version knows "
+            f"({', '.join(repr(w) for w in odd[:5])}): the weight is kept as written.")
+
+
+def _fill_date_from_release(out: dict[str, pa.Array], findings: SheetFindings,
+                            plan: MappingPlan) -> None:
+    """No registration date: the release date stands in, and the report says so."""
+    release = out.get("release_date")
+    if release is None:
+        return
+    header = plan.for_column("release_date")[0].header
+    if "date" not in out:
+        out["date"] = release
+        findings.warnings.append(
+            f"There is no registration date: the release date ('{header}') is used as the date.")
+        return
+    blanks = int(pc.sum(pc.and_(out["date"].is_null(), release.is_valid())).as_py() or 0)
+    if blanks:
+        out["date"] = pc.coalesce(out["date"], release)
+        findings.warnings.append(
+            f"The release date ('{header}') stands in for the registration date in "
+            f"{rows_text(blanks)} where it is blank.")
+
+
+def _note_missing(findings: SheetFindings, data: pa.Table, kept_rows: np.ndarray,
+                  plan: MappingPlan, value_column: str) -> None:
+    """Key columns not found, and rows kept with an empty value basis."""
+    n = data.num_rows
+    mapped = plan.mapped() | set(data.column_names)
+    for column, consequence in KEY_COLUMNS.items():
+        if column not in mapped:
+            findings.missing.append(Missing(column, n, consequence))
+    if value_column not in mapped:
+        findings.missing.append(Missing(value_column, n, "totals"))
+        return
+    empty = data.column(value_column).is_null().to_numpy(zero_copy_only=False)
+    if empty.any():
+        findings.empty_value_count = int(empty.sum())
+        findings.empty_value_rows = [int(r) for r in kept_rows[empty][:ROWS_LISTED]]
 
 
 def _nonblank_mask(table: pa.Table) -> np.ndarray:

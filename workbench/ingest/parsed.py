@@ -22,6 +22,9 @@ class ParsedColumn:
     values: pd.Series
     bad: np.ndarray
     reasons: dict[int, str]
+    #: Dates only: per row, how precisely the cell gave its date (see ``dates.PRECISIONS``);
+    #: None when every date is a day.
+    precision: np.ndarray | None = None
 
     @property
     def bad_count(self) -> int:
@@ -214,7 +217,16 @@ def clean_texts(texts: pa.Array) -> pa.Array:
     invisible = r"[\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]"
     if pc.any(pc.match_substring_regex(texts, invisible)).as_py():
         texts = pc.replace_substring_regex(texts, invisible, "")
-    return pc.utf8_trim_whitespace(texts)
+    texts = pc.utf8_trim_whitespace(texts)
+    # Database dumps write an empty cell as NULL or #N/A: blank, not an unreadable value.
+    empty = pc.is_in(texts, value_set=_EMPTY_TOKENS)
+    if pc.any(empty).as_py():
+        texts = pc.if_else(empty, pa.scalar("", texts.type), texts)
+    return texts
+
+
+_EMPTY_TOKENS = pa.array([form for token in ("NULL", "#N/A", "N/A", "NaN", "None")
+                          for form in {token, token.upper(), token.lower()}])
 
 
 def pick(arr: pa.Array, at: np.ndarray) -> list:

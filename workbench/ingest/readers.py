@@ -13,19 +13,20 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-import defusedxml.ElementTree as SafeET
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from workbench.errors import ImportRefused, NotShipments
 from workbench.ingest import encoding as enc
+from workbench.ingest import package
 from workbench.ingest.columns import best_matches
+from workbench.ingest.package import SheetKind
 from workbench.ingest.sandbox import read_sheets_isolated
 from workbench.ingest.sandbox_child import START_ROW_KEY
-from workbench.ingest.sniff import FileKind
+from workbench.ingest.sniff import FileKind, display_name, refusal_for, sheet_problem
 
 HEADER_SCAN_ROWS = 40
 DELIMITERS = (";", ",", "\t", "|")
@@ -93,6 +94,7 @@ def read_text(
     text = enc.decode(data, chosen, path.name)
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = _unix_line_ends(text)
     head_lines = _first_lines(text, HEADER_SCAN_ROWS + 5)
     delim, head_rows = _choose_delimiter(head_lines, delimiter, known)
     index = header_row - 1 if header_row else find_header(head_rows, known)
@@ -142,6 +144,22 @@ def read_text(
     )
 
 
+#: How much of a text is looked at to tell its line ends.
+_LINE_END_SCAN = 64 * 1024
+
+
+def _unix_line_ends(text: str) -> str:
+    """``text`` with old Mac line ends (a bare CR) turned into LF; other texts as they are.
+
+    Only a text whose start has CRs and no LF at all is changed, in one pass: there, a CR is
+    the line end, also inside a quoted cell that spans lines.
+    """
+    head = text[:_LINE_END_SCAN]
+    if "\r" in head and "\n" not in head:
+        return text.replace("\r", "\n")
+    return text
+
+
 def _surviving_rows(first: int, count: int, skipped: np.ndarray) -> np.ndarray:
     """Row numbers of the rows Arrow kept, given the numbers of the rows it skipped."""
     total = count + len(skipped)
@@ -183,8 +201,10 @@ def _no_columns(path: Path, sheet: str = "") -> NotShipments:
     """Readable, but no header of an extract: it can be kept as a source instead."""
     where = f"sheet {sheet!r} of {path.name}" if sheet else path.name
     return NotShipments(
-        f"No recognisable customs columns were found in {where}; map the columns by hand.",
-        missing=("date",),
+        f"No recognisable customs columns (date, sender, goods, value) were found in {where}; "
+        'give the header row and map the columns by hand (workbench import --header-row N '
+        '--map "HEADER=date" ..., or the import dialog).',
+        missing=("date", "sender", "origin_country", "hs_code", "description"),
     )
 
 
@@ -202,12 +222,24 @@ def read_workbook(
     """Every sheet with a recognisable header, and notes on the sheets passed over.
 
     The workbook is parsed in a child process (``sandbox``): a hostile file that makes the
-    Rust readers abort or hang costs the child, not the reporter's window.
+    Rust readers abort or hang costs the child, not the reporter's window. A chart sheet, or
+    a sheet the reader fails on beside good ones, is passed over with a note saying why; when
+    no sheet could be read because the reader failed on them, the first failure is the refusal.
     """
     info = _xlsx_info(path) if kind is FileKind.XLSX else {}
     grids: list[Grid] = []
     skipped: list[str] = []
-    for name, table in read_sheets_isolated(path, cancel=cancel):
+    failures: list[BaseException] = []
+    for sheet in read_sheets_isolated(path, cancel=cancel):
+        name, table = sheet.name, sheet.table
+        if sheet.kind is not SheetKind.WORKSHEET:
+            skipped.append(f"sheet {name!r} is {_NOT_TABLES[sheet.kind]}, not a table")
+            continue
+        if table is None:
+            error = sheet.error or RuntimeError("the reader failed on this sheet")
+            failures.append(error)
+            skipped.append(f"sheet {name!r} {sheet_problem(error, path)}")
+            continue
         if table.num_rows == 0:
             skipped.append(f"sheet {name!r} is empty")
             continue
@@ -234,10 +266,20 @@ def read_workbook(
             )
         )
     if not grids:
-        if skipped and all("empty" in s for s in skipped):
-            raise ImportRefused(f"{path.name} has no data in any sheet.")
+        if failures:
+            raise refusal_for(failures[0], path)
+        if not any("has no recognisable columns" in s for s in skipped):
+            raise ImportRefused(NO_DATA.format(name=display_name(path)))
         raise _no_columns(path)
     return grids, skipped
+
+
+NO_DATA = "{name} has no data in any sheet; check that it is the file you meant to import."
+_NOT_TABLES = {
+    SheetKind.CHART: "a chart",
+    SheetKind.DIALOG: "a dialog sheet",
+    SheetKind.MACRO: "a macro sheet",
+}
 
 
 def sheet_first_rows(
@@ -258,41 +300,23 @@ _ROW_WITH_VALUE = re.compile(
 
 
 def _xlsx_info(path: Path) -> dict[str, object]:
-    """The 1904 date flag and, per sheet, the first row holding a value (read from the XML)."""
+    """The 1904 date flag and, per sheet, the first row holding a value (read from the XML).
+
+    The workbook part is the one the package's relationships name, wherever it is stored.
+    """
     first_rows: dict[str, int] = {}
-    date1904 = False
     with zipfile.ZipFile(path) as zf:
-        root = SafeET.fromstring(zf.read("xl/workbook.xml"))
-        ns = {"m": root.tag.split("}")[0].strip("{")} if root.tag.startswith("{") else {}
-        pr = root.find("m:workbookPr", ns) if ns else root.find("workbookPr")
-        if pr is not None and pr.get("date1904", "0").lower() in ("1", "true"):
-            date1904 = True
-        targets = _sheet_targets(zf)
-        sheets = root.find("m:sheets", ns) if ns else root.find("sheets")
-        for sheet in list(sheets) if sheets is not None else []:
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid or "")
-            if not target:
+        main = package.main_part(zf) or "xl/workbook.xml"
+        date1904 = package.date1904(zf, main)
+        for sheet in package.sheets(zf, main):
+            if sheet.kind is not SheetKind.WORKSHEET or sheet.part is None:
                 continue
-            with zf.open(target) as fh:
+            with zf.open(sheet.part) as fh:
                 head = fh.read(1 << 20)
             match = _ROW_WITH_VALUE.search(head)
             if match:
-                first_rows[sheet.get("name", "")] = int(match.group(1))
+                first_rows[sheet.name] = int(match.group(1))
     return {"date1904": date1904, "first_rows": first_rows}
-
-
-def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
-    try:
-        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {}
-    out = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        out[rel.get("Id", "")] = path
-    return out
 
 
 def _first_row(table: pa.Table, info: dict[str, object], sheet: str) -> int:

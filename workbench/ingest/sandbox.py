@@ -3,15 +3,18 @@
 fastexcel and python-calamine (Rust) abort the whole process on some tiny hostile files (a cell
 at A1 and another at XFD1048576 makes them ask for hundreds of gigabytes) and can hang on fuzzed
 ones. ``read_sheets_isolated`` runs the read in a fresh interpreter (no fork: the app has Qt and
-threads) with a cap on its address space and a time limit, gets every sheet back as an Arrow
-IPC file in a private temporary directory, and turns any failure into one ``ImportRefused``
-sentence.
+threads) with a cap on its address space and a time limit, and gets every sheet back as an
+Arrow IPC file in a private temporary directory. A failure on one sheet (a reader panic
+included: pyo3 raises it as a ``BaseException``) comes back with that sheet, so the others can
+still be imported; a failure of the whole read becomes one ``ImportRefused`` sentence. What the
+child prints (the reader's panic message, a traceback) stays in a file of that directory and
+reaches only the log, at DEBUG level, never the reporter.
 
 Typical use::
 
-    sheets = read_sheets_isolated(path, cancel=lambda: job.cancelled)
-    for name, table in sheets:  # workbook order; columns "__UNNAMED__0", ... all strings
-        ...
+    for sheet in read_sheets_isolated(path, cancel=lambda: job.cancelled):
+        if sheet.table is not None:  # workbook order; columns "__UNNAMED__0", ... all strings
+            ...
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,7 +41,8 @@ import pyarrow as pa
 import workbench
 from workbench.errors import ImportRefused, WorkbenchError
 from workbench.ingest import sandbox_child as child
-from workbench.ingest.sniff import display_name, refusal_for
+from workbench.ingest.package import SheetKind
+from workbench.ingest.sniff import NO_MEMORY, display_name, refusal_for
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +53,24 @@ POLL_SECONDS = 0.1
 STDERR_TAIL_BYTES = 4096
 
 CRASHED = (
-    "{name} could not be read: the spreadsheet reader failed on it "
-    "(the file is probably damaged or hostile)."
+    "{name} could not be read: the spreadsheet reader stopped unexpectedly on it; "
+    "open it in a spreadsheet program, save it as .xlsx and import that."
 )
-TIMED_OUT = "{name} took longer than {seconds} s to read and was stopped."
+#: The reader asked for far more memory than the file's size explains.
+OUT_OF_PROPORTION = (
+    "{name} could not be read: it asks for far more memory than its size explains "
+    "(often a sheet that reaches far beyond its data, such as a stray cell far down or to the "
+    "right); delete the empty rows and columns after the data in a spreadsheet program, "
+    "save it and import it again."
+)
+TIMED_OUT = (
+    "{name} took longer than {seconds} s to read and was stopped; "
+    "split it into smaller files, or save it as .xlsx in a spreadsheet program and import that."
+)
 CANCELLED = "The import was cancelled; the case is unchanged."
+#: A failed allocation this many times the file's size is out of proportion to its content.
+_OUT_OF_PROPORTION_FACTOR = 100
+_ALLOCATION_FAILED = re.compile(rb"memory allocation of (\d+) bytes failed")
 
 # Runs in the child: finds this package even when it is not installed (appended, so an
 # installed copy still wins), then hands over to the child module.
@@ -67,20 +86,35 @@ class ReadCancelled(WorkbenchError):
     """The reporter cancelled the read; nothing was imported."""
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """One sheet of a workbook as the child read it.
+
+    ``table`` holds a worksheet's cells (columns "__UNNAMED__0", ... all strings; no rows for
+    an empty sheet). It is None for a chart, dialog or macro sheet, which is not opened, and
+    for a worksheet the reader failed on, whose exception (rebuilt) is ``error``.
+    """
+
+    name: str
+    kind: SheetKind
+    table: pa.Table | None = None
+    error: BaseException | None = None
+
+
 def read_sheets_isolated(
     path: Path,
     *,
     timeout: float = 120.0,
     memory_bytes: int = 6 * GiB,
     cancel: Callable[[], bool] | None = None,
-) -> list[tuple[str, pa.Table]]:
-    """Every sheet of the workbook at ``path`` as (name, all-string table), in workbook order.
+) -> list[SheetRead]:
+    """Every sheet of the workbook at ``path``, in workbook order (see ``SheetRead``).
 
     The read runs in a child process limited to ``memory_bytes`` of address space and
-    ``timeout`` seconds. Column names are fastexcel's ("__UNNAMED__0", ...); an empty sheet is
-    a table without rows. Raises ``ImportRefused`` (one sentence naming the file) when the
-    reader fails, crashes or runs out of time, and ``ReadCancelled`` when ``cancel`` returns
-    True while waiting.
+    ``timeout`` seconds. A sheet the reader fails on comes back with its error, so the others
+    can still be used. Raises ``ImportRefused`` (one sentence naming the file) when the reader
+    fails on the whole file, panics, crashes or runs out of time, and ``ReadCancelled`` when
+    ``cancel`` returns True while waiting. Nothing the child prints reaches the reporter.
     """
     path = Path(path)
     workdir = Path(tempfile.mkdtemp(prefix="workbench-read-"))
@@ -167,7 +201,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 def _collect(
     path: Path, workdir: Path, returncode: int | None, timeout: float
-) -> list[tuple[str, pa.Table]]:
+) -> list[SheetRead]:
     name = display_name(path)
     sigxcpu = getattr(signal, "SIGXCPU", None)  # the CPU-time backstop fired
     if returncode is None or (sigxcpu is not None and returncode == -sigxcpu):
@@ -180,16 +214,40 @@ def _collect(
             raise refusal_for(error, path)
     manifest = workdir / child.MANIFEST
     if returncode != child.EXIT_OK or not manifest.is_file():
-        _log_failure(path, workdir, f"exit status {returncode}")
-        raise ImportRefused(CRASHED.format(name=name))
+        tail = _log_failure(path, workdir, f"exit status {returncode}")
+        raise ImportRefused(_crash_sentence(path, tail))
     try:
-        names = json.loads(manifest.read_text(encoding="ascii"))
-        return [
-            (str(sheet), _load_table(child.sheet_file(workdir, index)))
-            for index, sheet in enumerate(names)
-        ]
+        entries = json.loads(manifest.read_text(encoding="ascii"))
+        return [_sheet_read(workdir, index, entry) for index, entry in enumerate(entries)]
     except Exception as exc:  # a half-written result is a failed read, said in one sentence
         raise refusal_for(exc, path) from exc
+
+
+def _sheet_read(workdir: Path, index: int, entry: dict[str, object]) -> SheetRead:
+    name, kind = str(entry["name"]), SheetKind(str(entry["kind"]))
+    if kind is not SheetKind.WORKSHEET:
+        return SheetRead(name, kind)
+    failure = entry.get("error")
+    if isinstance(failure, list):
+        error = _rebuild_chain(failure) or RuntimeError("the reader failed on this sheet")
+        log.info("reading sheet %r failed in the child: %s: %s", name, type(error).__name__, error)
+        return SheetRead(name, kind, error=error)
+    return SheetRead(name, kind, table=_load_table(child.sheet_file(workdir, index)))
+
+
+def _crash_sentence(path: Path, stderr_tail: bytes) -> str:
+    """The sentence for a child that died: out of memory on a small file, or a crash."""
+    name = display_name(path)
+    wanted = [int(n) for n in _ALLOCATION_FAILED.findall(stderr_tail)]
+    if wanted:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if max(wanted) > _OUT_OF_PROPORTION_FACTOR * max(size, 1):
+            return OUT_OF_PROPORTION.format(name=name)
+        return NO_MEMORY.format(name=name)
+    return CRASHED.format(name=name)
 
 
 def _seconds(value: float) -> str:
@@ -214,6 +272,10 @@ def _rebuild_exception(file: Path) -> BaseException | None:
         chain = json.loads(file.read_text(encoding="ascii"))
     except (OSError, ValueError):
         return None
+    return _rebuild_chain(chain)
+
+
+def _rebuild_chain(chain: object) -> BaseException | None:
     if not isinstance(chain, list) or not chain:
         return None
     built = [_rebuild_one(link) for link in chain if isinstance(link, dict)]
@@ -238,12 +300,21 @@ def _rebuild_one(link: dict[str, object]) -> BaseException:
     return type(kind if kind.isidentifier() else "ReaderError", (Exception,), {})(message)
 
 
-def _log_failure(path: Path, workdir: Path, what: str) -> None:
+def _log_failure(path: Path, workdir: Path, what: str) -> bytes:
+    """Log how the child failed, below the level printed by default; returns its stderr tail.
+
+    The child's stderr holds the reader's own report and a Python traceback: for the log of
+    someone who asks for it (level DEBUG), never for the reporter's terminal.
+    """
     try:
         with (workdir / _STDERR).open("rb") as fh:
             fh.seek(0, os.SEEK_END)
             fh.seek(max(0, fh.tell() - STDERR_TAIL_BYTES))
-            tail = fh.read().decode("utf-8", "replace").strip()
+            tail = fh.read()
     except OSError:
-        tail = ""
-    log.warning("reading %s in the child failed (%s): %s", display_name(path), what, tail)
+        tail = b""
+    text = tail.decode("utf-8", "replace").strip()
+    last = text.splitlines()[-1] if text else ""
+    log.info("reading %s in the child failed (%s): %s", display_name(path), what, last)
+    log.debug("the child's stderr ended with:\n%s", text)
+    return tail

@@ -17,20 +17,24 @@ Typical use::
 from __future__ import annotations
 
 import errno
+import posixpath
 import re
 import stat
 import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 
 from workbench.errors import ImportRefused
+from workbench.ingest import package
 from workbench.ingest.ole import MAGIC as OLE_MAGIC
 from workbench.ingest.ole import BiffVerdict, CompoundFile, CompoundFileError, inspect_workbook
 
@@ -88,6 +92,7 @@ class FileKind(StrEnum):
 
 
 # -- sentences -------------------------------------------------------------------------------
+# Each says what is wrong and what the reporter can do; "damaged" only where the file shows it.
 
 DAMAGED = (
     "{name} is damaged and cannot be read; copy or download it again, "
@@ -101,16 +106,27 @@ LEGACY = (
     "{name} is an Excel 95 or older workbook, which cannot be read; "
     "save it as .xlsx in a spreadsheet program and import that."
 )
-EMPTY = "{name} is empty."
+EMPTY = "{name} is empty; if it should hold data, copy or download it again."
 ZEROS = (
     "{name} contains nothing but zero bytes, which usually means an interrupted copy; "
     "copy or download it again."
 )
-MISSING = "{name} cannot be found; it may have been moved, renamed or deleted."
-FOLDER = "{name} is a folder, not a file."
-SPECIAL = "{name} is not an ordinary file."
-PERMISSION = "{name} cannot be opened because you do not have permission to read it."
-OS_ERROR = "{name} could not be read ({reason})."
+MISSING = (
+    "{name} cannot be found; it may have been moved, renamed or deleted, "
+    "so check where it is now and import it from there."
+)
+FOLDER = "{name} is a folder, not a file; import the spreadsheets inside it instead."
+SPECIAL = (
+    "{name} is not an ordinary file (a device, pipe or socket); "
+    "save its data to a file and import that."
+)
+PERMISSION = (
+    "{name} cannot be opened because you do not have permission to read it; "
+    "ask for access to it, or for a copy you can read."
+)
+OS_ERROR = (
+    "{name} could not be read ({reason}); check the disk or network connection and try again."
+)
 TOO_BIG = (
     "{name} is larger than {limit}, which is more than Case Workbench can import; "
     "split it into smaller files."
@@ -119,25 +135,36 @@ NO_MEMORY = "{name} is too large to import with the memory available; split it i
 TIMEOUT = "{name} took too long to read; split it into smaller files."
 BOMB_TOTAL = (
     "{name} was not opened because it would unpack to more than {limit}, "
-    "which points to a damaged or malicious file."
+    "which points to a damaged or malicious file; ask the sender for a fresh copy."
 )
 BOMB_RATIO = (
     "{name} was not opened because a part of it is compressed more than {ratio}-fold, "
-    "which points to a damaged or malicious file."
+    "which points to a damaged or malicious file; ask the sender for a fresh copy."
 )
 BOMB_LIES = (
     "{name} was not opened because its parts misstate their sizes or overlap, "
-    "which points to a damaged or malicious file."
+    "which points to a damaged or malicious file; ask the sender for a fresh copy."
 )
 TOO_MANY_PARTS = (
     "{name} was not opened because it holds more than {limit} parts, "
-    "which points to a damaged or malicious file."
+    "which points to a damaged or malicious file; ask the sender for a fresh copy."
 )
-NOT_SPREADSHEET = "{name} is {what}, not a spreadsheet."
+NOT_SPREADSHEET = (
+    "{name} is {what}, not a spreadsheet; it can be kept with the case as a source instead."
+)
 ARCHIVE = "{name} is {what}, not a spreadsheet; if it holds one, unpack it and import that."
 ZIP_WITH_SHEETS = "{name} is a ZIP archive; unpack it and import the spreadsheet inside."
-NOT_TEXT = "{name} is not a text or spreadsheet file."
-NOT_READABLE = "{name} is not a spreadsheet or text table that can be read."
+NOT_TEXT = (
+    "{name} is not a text or spreadsheet file; it can be kept with the case as a source instead."
+)
+NOT_READABLE = (
+    "{name} is not a spreadsheet or text table that can be read; "
+    "it can be kept with the case as a source instead."
+)
+LAYOUT = (
+    "{name} is laid out in a way the spreadsheet reader cannot open; "
+    "open it in a spreadsheet program, save a copy as .xlsx and import that."
+)
 WEB_PAGE = (
     "{name} is a web page, not a spreadsheet; if it came from a spreadsheet export, "
     "open it in Excel, save it as .xlsx and import that."
@@ -158,11 +185,27 @@ UNSUPPORTED = (
     "{name} uses a spreadsheet feature that cannot be read; "
     "open it in Excel, save a copy as .xlsx and import that."
 )
-UNSAFE_XML = "{name} was not opened because it contains XML constructs that are refused for safety."
-NO_SHEET = "{name} has no worksheet that can be read."
+UNSAFE_XML = (
+    "{name} was not opened because it contains XML constructs that are refused for safety; "
+    "open it in a spreadsheet program, save a copy as .xlsx and import that."
+)
+NO_SHEET = (
+    "{name} has no worksheet that can be read; "
+    "open it in a spreadsheet program to check that it holds a table."
+)
 ENCODING = (
     "{name} is in a text encoding that could not be recognised; "
     "save it as UTF-8 text and import that."
+)
+#: A Rust reader panicked (a bug it met in the file, not proof that the file is damaged).
+PANIC = (
+    "{name} could not be read by the spreadsheet reader (it stopped on an internal error); "
+    "open it in a spreadsheet program, save it as .xlsx and import that."
+)
+#: A reader failed in a way that shows no damage, such as a value it cannot convert.
+UNREADABLE = (
+    "{name} could not be read: the reader met something in it that it cannot handle; "
+    "open it in a spreadsheet program, save it as .xlsx and import that."
 )
 
 _NAME_LIMIT = 80
@@ -370,7 +413,7 @@ def _sniff_zip(path: Path, fh: BinaryIO, size: int) -> FileKind:
         raise _refusal(path, DAMAGED) from None
     with zf:
         infos = zf.infolist()
-        names = {info.filename.lower(): info for info in infos}
+        names = {package.slashed(info.filename).lower(): info for info in infos}
         if len(names) != len(infos):
             raise _refusal(path, DAMAGED)  # two parts with one name: readers would disagree
         if any(info.flag_bits & 0x1 for info in infos):
@@ -379,8 +422,12 @@ def _sniff_zip(path: Path, fh: BinaryIO, size: int) -> FileKind:
             raise _refusal(path, NOT_SPREADSHEET, what="a password-protected ZIP archive")
         _check_declared_sizes(path, infos, size)
         try:
+            main = package.main_part(zf)
             kind = _classify_zip(path, zf, names)
-            _probe_members(path, fh, [i for i in infos if _parsed_by_readers(i.filename, kind)])
+            if kind in (FileKind.XLSX, FileKind.XLSB):
+                _check_reader_layout(path, zf)
+            parsed = _parsed_by_readers(kind, main)
+            _probe_members(path, fh, [i for i in infos if parsed(i.filename)])
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
             raise _refusal(path, DAMAGED) from None
         return kind
@@ -462,14 +509,36 @@ def _check_ods(path: Path, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo
     return FileKind.ODS
 
 
-_XLSX_PARSED = ("xl/workbook.", "xl/_rels/", "xl/sharedstrings.", "xl/styles.", "xl/worksheets/")
+def _check_reader_layout(path: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse a package whose workbook part the reader cannot be pointed at unambiguously."""
+    try:
+        package.reader_aliases(zf)
+    except package.PackageError:
+        raise _refusal(path, LAYOUT) from None
+
+
+# Parts the readers parse, by their names in the workbook part's folder.
+_XLSX_PARSED = ("workbook.", "_rels/", "sharedstrings.", "styles.", "worksheets/")
 _ODS_PARSED = ("content.xml", "styles.xml")
 
 
-def _parsed_by_readers(name: str, kind: FileKind) -> bool:
-    """True for the parts the readers inflate and parse (themes, images and the like are not)."""
-    lower = name.lower()
-    return lower in _ODS_PARSED if kind is FileKind.ODS else lower.startswith(_XLSX_PARSED)
+def _parsed_by_readers(kind: FileKind, main: str | None) -> Callable[[str], bool]:
+    """A test for the parts the readers inflate and parse (themes, images and the like are not).
+
+    ``main`` is the workbook part the package names (None: the usual ``xl/workbook.xml``).
+    """
+    if kind is FileKind.ODS:
+        return lambda name: name.lower() in _ODS_PARSED
+    key = package.slashed(main).lower() if main else None
+    folder = posixpath.dirname(key) if key else "xl"
+    prefixes = tuple(posixpath.join(folder, p) for p in _XLSX_PARSED)
+    exact = {key, package.rels_part(key)} if key else set()
+
+    def parsed(name: str) -> bool:
+        name = package.slashed(name).lower()
+        return name.startswith(prefixes) or name in exact
+
+    return parsed
 
 
 def _probe_members(path: Path, fh: BinaryIO, infos: list[zipfile.ZipInfo]) -> None:
@@ -689,13 +758,26 @@ _PRECEDENCE = (
     FOLDER,
     PERMISSION,
     OS_ERROR,
+    PANIC,
     NO_SHEET,
     UNSUPPORTED,
+    LAYOUT,
     NOT_READABLE,
     ENCODING,
     DAMAGED,
+    UNREADABLE,
 )
 _MEMORY_WORDS = ("memory allocation", "out of memory", "capacity overflow", "cannot allocate")
+#: Exceptions that show the file's structure is broken: a bad ZIP or compound file, data that
+#: does not inflate or ends early, XML that is not well-formed, records shorter than declared.
+_DAMAGE_TYPES = (zipfile.BadZipFile, zlib.error, EOFError, struct.error, CompoundFileError,
+                 package.PackageError, ParseError, ExpatError)
+#: The same, from the Rust readers, known by name (python-calamine) or by what they say.
+_DAMAGE_NAMES = frozenset({"ZipError", "XmlError", "CalamineError"})
+_DAMAGE_WORDS = ("zip error", "xml error", "cfb error", "i/o error", "failed to fill whole buffer",
+                 "unexpected end", "invalid zip", "no item named", "points past end")
+#: Exceptions that describe a value a reader cannot convert, not a broken file.
+_CONVERSION_NAMES = frozenset({"CalamineCellError", "UnsupportedColumnTypeCombinationError"})
 
 
 def refusal_for(exc: BaseException, path: Path) -> ImportRefused:
@@ -703,25 +785,52 @@ def refusal_for(exc: BaseException, path: Path) -> ImportRefused:
 
     Looks along the ``__cause__``/``__context__`` chain and picks the most telling class:
     password-protected or legacy, too large, unsafe XML, a problem with the disk or the
-    permissions, no sheet, an unsupported feature, not a spreadsheet, an unknown text
-    encoding, and otherwise damaged. Never quotes the exception beyond a short OS reason.
-    ``KeyboardInterrupt`` and ``SystemExit`` are not refusals and are raised again.
+    permissions, a reader that panicked, no sheet, an unsupported feature or layout, not a
+    spreadsheet, an unknown text encoding, damaged where the exception shows damage, and
+    otherwise a reader that met something it cannot handle. Never quotes the exception beyond
+    a short OS reason. ``KeyboardInterrupt`` and ``SystemExit`` are raised again.
     """
     path = Path(path)
     if isinstance(exc, ImportRefused):
         return exc
     if isinstance(exc, KeyboardInterrupt | SystemExit):
         raise exc
-    found: dict[str, dict[str, object]] = {}
     for link in _exception_chain(exc):
         if isinstance(link, ImportRefused):
             return link  # a sentence made deeper down is the most specific one
+    template, extra = _template_for(exc, path)
+    return _refusal(path, template, **extra)
+
+
+def _template_for(exc: BaseException, path: Path) -> tuple[str, dict[str, object]]:
+    found: dict[str, dict[str, object]] = {}
+    for link in _exception_chain(exc):
         template, extra = _classify(link, path)
         found.setdefault(template, extra)
     for template in _PRECEDENCE:
         if template in found:
-            return _refusal(path, template, **found[template])
-    return _refusal(path, DAMAGED)
+            return template, found[template]
+    return UNREADABLE, {}
+
+
+_RESAVE = "re-saving the file as .xlsx in a spreadsheet program may help"
+# What is said of one sheet that could not be read while others were, by the whole-file
+# sentence the same failure would get.
+_SHEET_PROBLEMS = {
+    PANIC: f"could not be read: the spreadsheet reader stopped on an internal error ({_RESAVE})",
+    DAMAGED: "is damaged and could not be read (ask the sender for a fresh copy)",
+    NO_SHEET: "is missing from the file (ask the sender for a fresh copy)",
+    NO_MEMORY: "is too large to read with the memory available (split the file)",
+    UNSUPPORTED: f"uses a feature that cannot be read ({_RESAVE})",
+    UNSAFE_XML: f"was not read because it contains XML constructs refused for safety ({_RESAVE})",
+}
+_SHEET_PROBLEM_OTHER = f"could not be read: the reader met something it cannot handle ({_RESAVE})"
+
+
+def sheet_problem(exc: BaseException, path: Path) -> str:
+    """What went wrong with one sheet, as the end of a note: "sheet 'X' " + this."""
+    template, _extra = _template_for(exc, Path(path))
+    return _SHEET_PROBLEMS.get(template, _SHEET_PROBLEM_OTHER)
 
 
 def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -733,12 +842,19 @@ def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
         link = link.__cause__ or link.__context__
 
 
+def is_panic(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Rust panic surfaced by pyo3 (a ``BaseException``, not ``Exception``)."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _classify(exc: BaseException, path: Path) -> tuple[str, dict[str, object]]:
     kind = type(exc).__name__
     try:
         text = "" if isinstance(exc, MemoryError) else str(exc)[:2000].lower()
     except Exception:  # a broken __str__ must not hide the refusal
         text = ""
+    if is_panic(exc):
+        return PANIC, {}
     if kind == "PasswordError" or "password" in text or "encrypted" in text:
         return PASSWORD, {}
     if "biff5" in text or "excel 95" in text or "excel 5." in text:
@@ -760,10 +876,19 @@ def _classify(exc: BaseException, path: Path) -> tuple[str, dict[str, object]]:
     if isinstance(exc, NotImplementedError) or kind in ("TablesNotSupported",):
         return UNSUPPORTED, {}
     if kind == "InvalidFileException" or "cannot detect file format" in text:
-        return NOT_READABLE, {}  # openpyxl and calamine: not a workbook they know
-    if isinstance(exc, UnicodeError) and _looks_like_text(path):
-        return ENCODING, {}
-    return DAMAGED, {}
+        # Not a workbook the readers know: a container they cannot open, or something else.
+        return (NOT_READABLE, {}) if _looks_like_text(path) else (LAYOUT, {})
+    if isinstance(exc, UnicodeError):
+        return (ENCODING, {}) if _looks_like_text(path) else (DAMAGED, {})
+    if kind in _CONVERSION_NAMES:
+        return UNREADABLE, {}
+    if (
+        isinstance(exc, _DAMAGE_TYPES)
+        or kind in _DAMAGE_NAMES
+        or any(word in text for word in _DAMAGE_WORDS)
+    ):
+        return DAMAGED, {}
+    return UNREADABLE, {}
 
 
 def _classify_os_error(exc: OSError) -> tuple[str, dict[str, object]]:
@@ -777,7 +902,7 @@ def _classify_os_error(exc: OSError) -> tuple[str, dict[str, object]]:
         return NO_MEMORY, {}
     if exc.errno in _DEVICE_ERRNOS:
         return OS_ERROR, {"reason": _short_reason(exc)}
-    return DAMAGED, {}
+    return UNREADABLE, {}
 
 
 def _short_reason(exc: OSError) -> str:

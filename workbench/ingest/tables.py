@@ -145,7 +145,13 @@ def _keep_limit(width: int) -> int:
 def _read_workbook(
     path: Path, kind: FileKind, cancel: Callable[[], bool] | None, timeout: float,
 ) -> list[SheetTable]:
-    sheets = read_sheets_isolated(path, cancel=cancel, timeout=timeout)
+    reads = read_sheets_isolated(path, cancel=cancel, timeout=timeout)
+    # Chart sheets hold no table, and a sheet the reader failed on is passed over; when no
+    # sheet could be read, the reader's own failure is the refusal.
+    sheets = [(sheet.name, sheet.table) for sheet in reads if sheet.table is not None]
+    failures = [sheet.error for sheet in reads if sheet.error is not None]
+    if not sheets and failures:
+        raise failures[0]
     first_rows = sheet_first_rows(path, kind, sheets)
     out = []
     for name, table in sheets:

@@ -18,7 +18,7 @@ import pandas as pd
 from workbench.analysis.frame import shipments_frame
 from workbench.errors import CaseFileError, WorkbenchError
 from workbench.services.identity import writer
-from workbench.services.importing import ImportReport, import_file
+from workbench.services.importing import ImportReport, import_file, import_findings
 from workbench.services.journal import import_journal
 from workbench.services.notes import sync_folder_record
 from workbench.store import events, files, shipments
@@ -189,7 +189,10 @@ def sync_folder(
 
 
 def load_shipments(case: CaseFile) -> pd.DataFrame:
-    return shipments_frame(shipments.read(case.conn))
+    """The shipments as every figure counts them: held values, or the values chosen instead."""
+    from workbench.services.discrepancies import counted_frame
+
+    return counted_frame(case, shipments_frame(shipments.read(case.conn)))
 
 
 def value_column(case: CaseFile) -> str:
@@ -207,12 +210,16 @@ def case_info(case: CaseFile) -> dict[str, object]:
             "GROUP BY file_id"
         )
     }
+    findings = import_findings(case)
     file_list = []
     for f in files.all_files(case.conn):
         imported, dups, rejected = per_file.get(f.id, (0, 0, 0))
+        said = findings.get(f.id, [])
         file_list.append(
             {"name": f.name, "sha256": f.sha256, "size": f.size, "added_at": f.added_at,
-             "imported": imported, "duplicates": dups, "rejected": rejected}
+             "imported": imported, "duplicates": dups, "rejected": rejected,
+             "missing": sorted({m.column for s in said for m in s.missing}),
+             "warnings": [w for s in said for w in s.sentences(len(said) > 1)]}
         )
     value = value_column(case)
     total = float(frame[value].sum()) if value in frame else 0.0

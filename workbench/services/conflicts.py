@@ -11,8 +11,9 @@ from typing import Any
 from workbench.analysis.versions import Field
 from workbench.errors import WorkbenchError
 from workbench.services.companies import active_decisions, rename_fields
+from workbench.services.discrepancies import choice_fields
 from workbench.services.figures import FIGURE, definition_of, figure_fields
-from workbench.services.history import hlc_time
+from workbench.services.history import hlc_time, summarise
 from workbench.services.identity import current_author
 from workbench.services.notes import note_fields
 from workbench.services.search import index_pending
@@ -20,6 +21,7 @@ from workbench.store import events
 from workbench.store.case import CaseFile
 
 NOTE_TEXT, COMPANY_NAME, FIGURE_DEFINITION = "note text", "company name", "figure"
+COUNTED_VALUE = "counted value"
 
 
 def _value(kind: str, e: events.Event) -> str:
@@ -27,6 +29,8 @@ def _value(kind: str, e: events.Event) -> str:
         return str(e.payload.get("text", ""))
     if kind == COMPANY_NAME:
         return str(e.payload.get("display", ""))
+    if kind == COUNTED_VALUE:
+        return summarise(e.kind, e.payload)
     if e.kind != FIGURE:
         return "(removed)"
     stated = f", stated '{e.payload['stated']}'" if e.payload.get("stated") else ""
@@ -37,6 +41,7 @@ def _all_fields(case: CaseFile) -> list[tuple[str, Field]]:
     found = [(NOTE_TEXT, f) for f in note_fields(case).values()]
     found += [(COMPANY_NAME, f) for f in rename_fields(active_decisions(case)).values()]
     found += [(FIGURE_DEFINITION, f) for f in figure_fields(case).values()]
+    found += [(COUNTED_VALUE, f) for f in choice_fields(case).values()]
     return found
 
 

@@ -9,7 +9,7 @@ evaluation time, so a merge changes the figures that rely on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,9 @@ from workbench.analysis.filters import Condition, FilterError
 from workbench.analysis.versions import Field, fields
 from workbench.errors import WorkbenchError
 from workbench.services.companies import CompanyBook
+from workbench.services.discrepancies import CHOSEN, ChoiceChange, changes_since
 from workbench.services.identity import current_author
-from workbench.store import events
+from workbench.store import events, shipments
 from workbench.store.case import CaseFile
 
 FIGURE = "figure.saved"
@@ -52,6 +53,8 @@ class FigureReport:
     mask: np.ndarray
     event_id: str
     author: str
+    #: What a reader must know about the rows (dates known only to the month...).
+    caveats: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         d = self.definition
@@ -75,6 +78,7 @@ class FigureReport:
             "coverage": {"start": d.coverage[0], "end": d.coverage[1]},
             "id": self.event_id,
             "author": self.author,
+            "caveats": self.caveats,
         }
 
 
@@ -130,8 +134,35 @@ def saved_figures(case: CaseFile) -> list[events.Event]:
     return [e for e in current if e.kind == FIGURE]
 
 
+#: How many chosen values a drift reason names before "and N more".
+_NAMED_CHOICES = 3
+
+
+def _chosen_since(changes: list[ChoiceChange], d: FigureDefinition, mask: np.ndarray,
+                  ) -> tuple[list[ChoiceChange], float]:
+    """The value changes chosen since saving that touch this figure, and what they add."""
+    filtered_on = {c.column for c in d.conditions} | ({"sender"} if any(
+        c.column == COMPANY for c in d.conditions) else set())
+    touching, added = [], 0.0
+    for c in changes:
+        in_rows = c.position < len(mask) and bool(mask[c.position])
+        if c.field == d.value_column and in_rows:
+            touching.append(c)
+            if d.measure == "sum":
+                added += float(c.after or 0.0) - float(c.before or 0.0)
+        elif c.field in filtered_on:
+            touching.append(c)
+    return touching, added
+
+
+def _named(changes: list[ChoiceChange]) -> str:
+    words = "; ".join(c.describe() for c in changes[:_NAMED_CHOICES])
+    more = len(changes) - _NAMED_CHOICES
+    return words + (f"; and {more} more" if more > 0 else "")
+
+
 def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None,
-              ) -> FigureReport:
+              changes: list[ChoiceChange] | None = None) -> FigureReport:
     d = definition_of(event.payload)
     try:
         value, mask = measure(frame, d, expand_companies(list(d.conditions), book))
@@ -141,9 +172,18 @@ def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None
     saved_rows = event.payload.get("rows")
     stated = parse_stated(d.stated) if d.stated else None
     drift = []
+    chosen, added = _chosen_since(changes or [], d, mask)
     if saved is not None and abs(value - float(saved)) >= TOLERANCE:
-        drift.append(f"the value moved by {value - float(saved):+,.2f} since it was saved "
-                     "(new data or a changed merge)")
+        moved = value - float(saved)
+        if chosen and abs(moved - added) < TOLERANCE:
+            drift.append(f"the value moved by {moved:+,.2f} since it was saved because another "
+                         f"extract's value counts now: {_named(chosen)}")
+        elif chosen:
+            drift.append(f"the value moved by {moved:+,.2f} since it was saved (new data or a "
+                         f"changed merge; values chosen since: {_named(chosen)})")
+        else:
+            drift.append(f"the value moved by {moved:+,.2f} since it was saved "
+                         "(new data or a changed merge)")
     elif saved_rows is not None and int(mask.sum()) != int(saved_rows):
         drift.append(f"{int(mask.sum()) - int(saved_rows):+,} rows since it was saved")
     if stated is not None and not stated.admits(value):
@@ -151,13 +191,34 @@ def _evaluate(event: events.Event, frame: pd.DataFrame, book: CompanyBook | None
                      f"({stated.low:,.2f} to {stated.high:,.2f})")
     return FigureReport(d, value, int(mask.sum()), None if saved is None else float(saved),
                         None if saved_rows is None else int(saved_rows), stated, drift, mask,
-                        event.id, event.author)
+                        event.id, event.author, date_caveats(frame, mask, d))
+
+
+def date_caveats(frame: pd.DataFrame, mask: np.ndarray, d: FigureDefinition) -> list[str]:
+    """Say when some of a figure's rows are dated only to the month, quarter or year."""
+    if "date_precision" not in frame:
+        return []
+    coarse = frame.loc[mask, "date_precision"].dropna()
+    if coarse.empty:
+        return []
+    kinds = " or ".join(sorted(set(coarse.astype(str))))
+    dated = any(c.column == "date" for c in d.conditions)
+    risk = "; a date condition may place such rows in the wrong period" if dated else ""
+    plural = "row is" if len(coarse) == 1 else "rows are"
+    return [f"{len(coarse):,} of its {int(mask.sum()):,} {plural} dated only to the {kinds}"
+            f"{risk}"]
 
 
 def figure_reports(case: CaseFile, frame: pd.DataFrame,
                    book: CompanyBook | None = None) -> list[FigureReport]:
-    """Every saved figure recomputed over ``frame``."""
-    return [_evaluate(e, frame, book) for e in saved_figures(case)]
+    """Every saved figure recomputed over ``frame`` (the case's counted shipments)."""
+    figures = saved_figures(case)
+    since: dict[str, list[ChoiceChange]] = {}
+    if figures and any(True for _ in events.read(case.conn, CHOSEN)):
+        row_keys = shipments.keys(case.conn)[0]
+        for hlc in {e.hlc for e in figures}:
+            since[hlc] = changes_since(case, hlc, row_keys)
+    return [_evaluate(e, frame, book, since.get(e.hlc)) for e in figures]
 
 
 def figure_payload(

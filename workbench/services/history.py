@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workbench.analysis.filters import Condition
+from workbench.ingest.columns import BY_NAME
 from workbench.store import events
 from workbench.store.case import CaseFile
 
@@ -49,6 +50,22 @@ def _reply(verb: str) -> Callable[[dict[str, Any]], str]:
     return summary
 
 
+def _value(field: object, value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.2f}"
+    return f"'{_clip(value, 60)}'" if value is not None else "(blank)"
+
+
+def _chosen(p: dict[str, Any]) -> str:
+    name = str(p.get("field"))
+    label = BY_NAME[name].label if name in BY_NAME else name
+    source = p.get("source") if isinstance(p.get("source"), dict) else {}
+    sheet = f" sheet {source.get('sheet')}" if source.get("sheet") else ""
+    return (f"counted {label} {_value(name, p.get('value'))} from {source.get('file')}{sheet} "
+            f"row {source.get('row')} in place of {_value(name, p.get('previous'))} for "
+            f"{p.get('declaration_no')} item {p.get('item_no')}")
+
+
 _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "reply.request": _reply("asked"),
     "reply.attempt": _reply("tried to reach"),
@@ -67,7 +84,9 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "event.undone": lambda p: ("redid " if p.get("kind") == "event.undone" else "undid ")
     + str(p.get("summary") or f"{p.get('kind')} {str(p.get('event'))[:12]}"),
     "import": lambda p: f"import of {p.get('file')}: {p.get('imported')} imported, "
-    f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected",
+    f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected"
+    + (f", {p['discrepancies']} discrepancies" if p.get("discrepancies") else ""),
+    "shipment.value_chosen": _chosen,
     "figure.saved": lambda p: f"figure '{p.get('name')}' saved: {p.get('value'):,.2f} "
     f"in {p.get('rows')} rows" + (f", stated '{p['stated']}'" if p.get("stated") else ""),
     "figure.removed": lambda p: f"figure '{p.get('name')}' removed",

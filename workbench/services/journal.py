@@ -19,7 +19,8 @@ from workbench.store.case import CaseFile
 FIELDS = ("id", "hlc", "author", "replica", "kind", "payload")
 _PROBLEMS = {"type": "has a field of the wrong type",
              "clock": "has a malformed clock value",
-             "id": "does not match its id (it was changed after writing)"}
+             "id": "does not match its id (it was changed after writing)",
+             "payload": "does not hold what its kind needs"}
 
 
 def _event(number: int, line: str, name: str) -> events.Event:
@@ -33,7 +34,8 @@ def _event(number: int, line: str, name: str) -> events.Event:
     try:
         return events.foreign(*(obj[k] for k in FIELDS))
     except events.ForeignEventError as exc:
-        raise WorkbenchError(f"{where} {_PROBLEMS[exc.reason]}.") from None
+        detail = f" ({exc.detail})" if exc.detail else ""
+        raise WorkbenchError(f"{where} {_PROBLEMS[exc.reason]}{detail}.") from None
 
 
 def read_journal(path: Path) -> list[events.Event]:

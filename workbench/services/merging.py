@@ -19,6 +19,7 @@ from workbench.errors import WorkbenchError
 from workbench.ingest.dedupe import find_duplicates
 from workbench.services.conflicts import conflicts
 from workbench.services.journal import read_journal
+from workbench.services.overlap import copies_for_merge
 from workbench.services.search import index_pending
 from workbench.store import merge, snapshot
 from workbench.store.case import CaseFile
@@ -138,7 +139,7 @@ def _merge_from(case: CaseFile, other: Path, source: Path | None, say: Step,
                 if src is not None:
                     say("Adding files and shipments", 0.5)
                     merge.merge_source_files(conn, src, report)
-                    merge.merge_imports(conn, src, report, find_duplicates)
+                    merge.merge_imports(conn, src, report, find_duplicates, copies_for_merge)
                 say("Indexing the new changes", 0.9)
                 merge.note_merge(conn, other.name)
                 index_pending(conn)

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.store import payloads
+
 UNDO = "event.undone"
 
 
@@ -74,7 +76,11 @@ def append(
     """Append one event inside the caller's transaction and return it.
 
     ``hlc`` is given only for events every copy must write identically (see the case folder).
+    A payload its kind does not allow (:mod:`workbench.store.payloads`) raises ``ValueError``.
     """
+    wrong = payloads.problem(kind, payload)
+    if wrong:
+        raise ValueError(f"A {kind} event cannot be written: {wrong}.")
     hlc = next_hlc(conn) if hlc is None else hlc
     eid = event_id(hlc, author, replica, kind, payload)
     conn.execute(
@@ -86,11 +92,13 @@ def append(
 
 
 class ForeignEventError(ValueError):
-    """An event from another copy or a journal that cannot be taken in (``reason`` says why)."""
+    """An event from another copy or a journal that cannot be taken in (``reason`` says why;
+    for "payload", ``detail`` says what is wrong with it)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail
 
 
 def foreign(eid: object, hlc: object, author: object, replica: object, kind: object,
@@ -98,7 +106,8 @@ def foreign(eid: object, hlc: object, author: object, replica: object, kind: obj
     """An event from elsewhere, taken in only if well formed and its id hashes its content.
 
     Raises :class:`ForeignEventError` with ``reason`` "type" (a field of the wrong type),
-    "clock" (a malformed clock value) or "id" (changed after it was written).
+    "clock" (a malformed clock value), "id" (changed after it was written) or "payload" (a
+    payload its kind does not allow).
     """
     if not all(isinstance(v, str) for v in (eid, hlc, author, replica, kind)) \
             or not isinstance(payload, dict):
@@ -109,6 +118,9 @@ def foreign(eid: object, hlc: object, author: object, replica: object, kind: obj
         raise ForeignEventError("clock") from None
     if event_id(str(hlc), str(author), str(replica), str(kind), payload) != eid:
         raise ForeignEventError("id")
+    wrong = payloads.problem(str(kind), payload)
+    if wrong:
+        raise ForeignEventError("payload", wrong)
     return Event(str(eid), str(hlc), str(author), str(replica), str(kind), payload)
 
 

@@ -8,7 +8,9 @@ Every event must hash to its id. What is added:
 - events not yet present (a set union by content id), except those a purge removed;
 - input files that sources need and this copy lacks;
 - imports of files this copy has not imported, with only the shipments it does not hold yet
-  (by the same declaration and content keys an import checks).
+  (by the same declaration and content keys an import checks); their rows that copy a held
+  shipment with other values, and the other copy's own offered copies, are compared again
+  with the shipments held here and kept as offered copies where they differ.
 
 A ``source.purged`` event names a source event and its file's SHA-256: after any merge both
 are gone from the copy and stay gone, whichever copy brings the purged source back. Merging is
@@ -27,14 +29,14 @@ import numpy as np
 import pyarrow as pa
 
 from workbench.errors import WorkbenchError
-from workbench.store import events, files, schema, shipments
+from workbench.store import events, files, offered, schema, shipments
 from workbench.store.case import utc_now
 
 PURGED = "source.purged"
 SOURCE = "source.added"
 #: Objects a case file may hold (tables, their indexes, the full-text index's shadow tables).
 _TABLES = {"meta", "files", "file_parts", "recipes", "imports", "shipment_chunks", "rejects",
-           "events", "search_index"}
+           "events", "search_index", "offered_chunks"}
 _SHADOW = ("search_index_",)
 _INDEXES = {"rejects_by_import", "events_by_kind"}
 
@@ -52,11 +54,13 @@ class MergeReport:
     duplicates: int = 0
     purged: int = 0
     skipped_purged: int = 0
+    offered: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {"events": self.events, "files": self.files, "imports": self.imports,
                 "shipments": self.shipments, "duplicate_shipments": self.duplicates,
+                "offered_copies": self.offered,
                 "purged": self.purged, "skipped_purged": self.skipped_purged,
                 "kinds": dict(sorted(self.kinds.items()))}
 
@@ -132,6 +136,9 @@ def check_event(eid: object, hlc: object, author: object, replica: object, kind:
         if exc.reason == "id":
             raise MergeError(f"{name} has an event ({str(eid)[:12]}) whose content does not "
                              "match its id; it was changed after it was written.") from None
+        if exc.reason == "payload":
+            raise MergeError(f"{name} has a {kind} event ({str(eid)[:12]}) that does not hold "
+                             f"what that kind needs ({exc.detail}); nothing was merged.") from None
         raise MergeError(f"{name} has an event that cannot be read.") from None
     except (ValueError, TypeError):
         raise MergeError(f"{name} has an event that cannot be read.") from None
@@ -234,13 +241,19 @@ def merge_source_files(dst: sqlite3.Connection, src: sqlite3.Connection,
 
 #: (new decl keys, new content keys, known decl keys, known content keys) -> duplicate mask
 Duplicates = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+#: (this copy, rows, their declaration keys) -> (rows that differ from the shipments held here,
+#: their keys, their masks of differing fields); raises MergeError on rows it cannot trust.
+Offered = Callable[[sqlite3.Connection, pa.Table, np.ndarray],
+                   tuple[pa.Table, np.ndarray, np.ndarray]]
 
 
 def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: MergeReport,
-                  find_duplicates: Duplicates) -> None:
+                  find_duplicates: Duplicates, find_offered: Offered | None = None) -> None:
     """Imports of files (and sheets) this copy has not imported, new shipments only.
 
-    ``find_duplicates`` is the importer's own test, so a merge and an import agree.
+    ``find_duplicates`` is the importer's own test, so a merge and an import agree;
+    ``find_offered`` its comparison with the shipments held (offered copies are not kept
+    without it).
     """
     done = set(dst.execute(
         "SELECT f.sha256, i.sheet FROM imports i JOIN files f ON f.id = i.file_id").fetchall())
@@ -276,6 +289,9 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
         elif table is not None and keep.any():
             shipments.write(dst, import_id, table.filter(pa.array(keep)), decl[keep],
                             content[keep])
+        if find_offered is not None:
+            report.offered += _merge_offered(dst, src, src_import, import_id, find_offered,
+                                             table, decl, dup)
         dst.executemany(
             "INSERT INTO rejects(import_id, row, reason) VALUES (?, ?, ?)",
             [(import_id, r, why) for r, why in src.execute(
@@ -286,6 +302,58 @@ def merge_imports(dst: sqlite3.Connection, src: sqlite3.Connection, report: Merg
         report.imports += 1
         report.shipments += int(keep.sum())
         report.duplicates += int(dup.sum())
+
+
+def _merge_offered(dst: sqlite3.Connection, src: sqlite3.Connection, src_import: int,
+                   import_id: int, find_offered: Offered, table: pa.Table | None,
+                   decl: np.ndarray, dup: np.ndarray) -> int:
+    """Keep, as offered copies of this import, its rows (and the other copy's offered copies)
+    that copy a shipment held here with other values; returns how many."""
+    parts, keys = [], []
+    repeats = np.flatnonzero(dup & (decl != 0))
+    if table is not None and len(repeats):
+        parts.append(table.take(pa.array(repeats)))
+        keys.append(decl[repeats])
+    theirs, their_keys = _offered_rows(src, src_import)
+    if theirs is not None:
+        parts.append(theirs)
+        keys.append(their_keys)
+    if not parts:
+        return 0
+    try:
+        rows = pa.concat_tables(parts, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        raise MergeError("The other copy's offered rows do not fit its shipments.") from None
+    kept, kept_keys, masks = find_offered(dst, rows, np.concatenate(keys))
+    offered.write(dst, import_id, kept, kept_keys, masks)
+    return kept.num_rows
+
+
+def _offered_rows(src: sqlite3.Connection, import_id: int) -> tuple[pa.Table | None, np.ndarray]:
+    """The other copy's offered copies of one import, checked against their keys' count."""
+    if not src.execute("SELECT 1 FROM sqlite_master WHERE name = 'offered_chunks'").fetchone():
+        return None, np.empty(0, dtype=np.uint64)
+    tables, keys = [], []
+    try:
+        for data, d, f, rows in src.execute(
+                "SELECT data, decl_keys, fields, rows FROM offered_chunks WHERE import_id = ?"
+                " ORDER BY chunk_no", (import_id,)):
+            with pa.ipc.open_stream(data) as reader:
+                part = reader.read_all()
+            part_keys = np.frombuffer(d, "<u8")
+            if not part.num_rows == rows == len(part_keys) == len(np.frombuffer(f, "<u4")):
+                raise MergeError("The other copy's offered rows do not match their keys.")
+            tables.append(part)
+            keys.append(part_keys)
+    except (pa.ArrowInvalid, OSError, ValueError, TypeError) as exc:
+        raise MergeError(f"The other copy's offered rows cannot be read ({exc}).") from None
+    if not tables:
+        return None, np.empty(0, dtype=np.uint64)
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        raise MergeError("The other copy's offered rows do not fit together.") from None
+    return table, np.concatenate(keys).astype(np.uint64)
 
 
 #: The largest import report taken from another copy; a larger one is dropped, not trusted.

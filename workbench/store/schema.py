@@ -12,7 +12,7 @@ from collections.abc import Callable
 #: ``PRAGMA application_id``: "WBCA" read as a big-endian integer. Identifies a case file.
 APPLICATION_ID = 0x57424341
 #: The schema this code writes. Files with a higher version are refused, lower ones migrated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE meta (
@@ -125,8 +125,30 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE imports ADD COLUMN report TEXT NOT NULL DEFAULT '{}'")
 
 
+#: Version 4: other extracts' copies of shipments the case holds whose values differ (another
+#: vendor rounded, re-coded or cut them), kept beside the shipments they copy so both values
+#: can be shown and the reporter can choose which counts. Same chunk layout as the shipments;
+#: ``fields`` holds one ``uint32`` a row, bit ``i`` set where ``offered.COMPARED[i]`` differs.
+_V4 = """
+CREATE TABLE offered_chunks (
+    import_id  INTEGER NOT NULL REFERENCES imports(id),
+    chunk_no   INTEGER NOT NULL,
+    rows       INTEGER NOT NULL,
+    decl_keys  BLOB NOT NULL,
+    fields     BLOB NOT NULL,
+    data       BLOB NOT NULL,
+    PRIMARY KEY (import_id, chunk_no)
+) WITHOUT ROWID;
+"""
+
+
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V4):
+        conn.execute(statement)
+
+
 #: ``MIGRATIONS[n]`` moves a file from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -83,13 +83,50 @@ def read(conn: sqlite3.Connection) -> pa.Table | None:
 def keys(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     """The declaration keys and content keys of every stored shipment."""
     decl, content = [], []
-    for d, c in conn.execute("SELECT decl_keys, content_keys FROM shipment_chunks"):
+    for d, c in conn.execute("SELECT decl_keys, content_keys FROM shipment_chunks"
+                             " ORDER BY import_id, chunk_no"):
         decl.append(np.frombuffer(d, dtype="<u8"))
         content.append(np.frombuffer(c, dtype="<u8"))
     if not decl:
         empty = np.empty(0, dtype=np.uint64)
         return empty, empty
     return np.concatenate(decl).astype(np.uint64), np.concatenate(content).astype(np.uint64)
+
+
+def chunk_sizes(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
+    """``(import_id, chunk_no, rows)`` of every chunk, in the order :func:`read` joins them."""
+    return [(int(a), int(b), int(c)) for a, b, c in conn.execute(
+        "SELECT import_id, chunk_no, rows FROM shipment_chunks ORDER BY import_id, chunk_no")]
+
+
+def chunk_data(conn: sqlite3.Connection, import_id: int, chunk_no: int) -> bytes:
+    """One chunk's Arrow IPC bytes (decode them with :func:`decode`, on any thread)."""
+    row = conn.execute("SELECT data FROM shipment_chunks WHERE import_id = ? AND chunk_no = ?",
+                       (import_id, chunk_no)).fetchone()
+    if row is None:
+        raise KeyError(f"no chunk {chunk_no} of import {import_id}")
+    return bytes(row[0])
+
+
+def decode(data: bytes, columns: list[str] | None = None) -> pa.Table:
+    """A chunk's rows; with ``columns``, only those (absent ones left out) are decompressed."""
+    if columns is None:
+        with pa.ipc.open_stream(data) as reader:
+            return reader.read_all()
+    with pa.ipc.open_stream(data) as reader:
+        names = reader.schema.names
+    wanted = [names.index(c) for c in columns if c in names]
+    options = pa.ipc.IpcReadOptions(included_fields=wanted)
+    with pa.ipc.open_stream(data, options=options) as reader:
+        return reader.read_all()
+
+
+def member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """``np.isin(values, ordered)`` for an ``ordered`` (sorted) array, without sorting again."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
 
 
 def count(conn: sqlite3.Connection) -> int:

@@ -19,7 +19,7 @@ from workbench.store.durable import fsync_file
 
 #: Tables a redacted copy may receive, in the order they are filled (parents first).
 ALLOWED_TABLES = ("meta", "files", "file_parts", "recipes", "imports", "shipment_chunks",
-                  "rejects", "events", "tombstones")
+                  "offered_chunks", "rejects", "events", "tombstones")
 #: ``meta`` keys that describe the derived search index; the copy rebuilds its own.
 DERIVED_META = frozenset({"search_events_seq", "search_imports"})
 SIDECARS = ("-wal", "-shm", "-journal")

@@ -5,6 +5,11 @@ preview_file` and imports from :func:`workbench.services.importing.import_file`,
 worker threads that open the case themselves (SQLite connections belong to one thread). The
 main window opens it with :func:`run_import_dialog`, or connects :attr:`ImportDialog.imported`.
 
+Before the import, the mapping list marks each column's confidence and shows its first values;
+key columns no column fills are listed in red with a Map… button, and the value column's total
+stands above the preview. After it, the report page lists each file's findings
+(:mod:`workbench.ui.import_findings`).
+
 A file refused as not a customs extract (``NotShipments``) is offered to be kept as a source
 instead, in the refusal and on the report page; the keeping runs on a worker too
 (:class:`SourceKeeper`) and each kept source is announced with :attr:`ImportDialog.source_kept`.
@@ -58,6 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.analysis.filters import Condition
 from workbench.errors import NotShipments, WorkbenchError
 from workbench.ingest.columns import BY_NAME, CANONICAL
 from workbench.ingest.encoding import KNOWN
@@ -73,6 +79,13 @@ from workbench.services.preview import (
 )
 from workbench.store.case import CaseFile
 from workbench.store.events import Event
+from workbench.ui.import_findings import (
+    MissingColumns,
+    ReportFindings,
+    confidence_dot,
+    confidence_tip,
+)
+from workbench.ui.models.discrepancies_model import DiscrepanciesModel
 from workbench.ui.source_dialog import SourceKeeper
 
 log = logging.getLogger(__name__)
@@ -96,6 +109,12 @@ KEEP_OFFER = ("{what} not a customs extract as it stands. It can be kept as a so
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _COLUMN_WIDTH_MAX = 260
+#: The dialog's size where the screen allows it; smaller screens (1366x768) get what fits.
+_PREFERRED_SIZE = QSize(1180, 760)
+#: Room left for the window frame and the desktop's panels on a small screen.
+_SCREEN_MARGIN = QSize(24, 48)
+#: The mapping list's columns.
+MAP_HEADER, MAP_SAMPLES, MAP_MEANS, MAP_FROM = range(4)
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -401,10 +420,20 @@ class ImportDialog(QDialog):
         self._cancel_requested = False
         self._cancelled_at: int | None = None
         self._close_when_done = False
+        #: The table filter to set once the dialog closes (the report's "Show the rows…").
+        self.show_rows: dict[str, Condition] = {}
         self._build()
         self._connect()
-        self.resize(1180, 760)
+        self.resize(self.fitting_size())
         self._select_file(0)
+
+    def fitting_size(self) -> QSize:
+        """The preferred size, shrunk to the screen's free area (a 1366x768 laptop)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return _PREFERRED_SIZE
+        room = screen.availableGeometry().size() - _SCREEN_MARGIN
+        return _PREFERRED_SIZE.boundedTo(room).expandedTo(self.minimumSizeHint())
 
     # -- building -------------------------------------------------------------------------
 
@@ -523,9 +552,16 @@ class ImportDialog(QDialog):
         reading.setMaximumWidth(380)
 
         columns = QGroupBox("Columns", page)
-        self.mapping_table = QTableWidget(0, 3, columns)
+        self.missing = MissingColumns(columns)
+        self.mapping_table = QTableWidget(0, 4, columns)
         self.mapping_table.setObjectName("import.mapping")
-        self.mapping_table.setHorizontalHeaderLabels(["Column in file", "Means", "From"])
+        self.mapping_table.setHorizontalHeaderLabels(
+            ["Column in file", "First values", "Means", "From"]
+        )
+        self.mapping_table.horizontalHeaderItem(MAP_HEADER).setToolTip(
+            "The dot is the mapping's confidence: green high, yellow medium, orange low "
+            "(check it), a grey ring for a column kept as is. Hover it for the reason."
+        )
         self.mapping_table.verticalHeader().setVisible(False)
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -533,11 +569,15 @@ class ImportDialog(QDialog):
         self.mapping_table.setWordWrap(False)
         self.mapping_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         head = self.mapping_table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.mapping_table.setColumnWidth(1, 240)
-        QVBoxLayout(columns).addWidget(self.mapping_table)
+        head.setSectionResizeMode(MAP_HEADER, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(MAP_SAMPLES, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(MAP_MEANS, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(MAP_FROM, QHeaderView.ResizeMode.ResizeToContents)
+        self.mapping_table.setColumnWidth(MAP_SAMPLES, 220)
+        self.mapping_table.setColumnWidth(MAP_MEANS, 210)
+        columns_layout = QVBoxLayout(columns)
+        columns_layout.addWidget(self.missing)
+        columns_layout.addWidget(self.mapping_table, 1)
 
         top = QHBoxLayout()
         top.addWidget(reading)
@@ -556,6 +596,12 @@ class ImportDialog(QDialog):
         self.preview_view.setAlternatingRowColors(False)
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.preview_view.verticalHeader().setDefaultAlignment(RIGHT)
+        self.value_total = QLabel(preview_box)
+        self.value_total.setObjectName("import.value_total")
+        self.value_total.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        total_font = self.value_total.font()
+        total_font.setBold(True)
+        self.value_total.setFont(total_font)
         rows = self.preview_view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -568,6 +614,7 @@ class ImportDialog(QDialog):
         self.preview_stack.addWidget(self.preview_view)
         self.preview_stack.addWidget(self._build_refusal_panel())
         preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.value_total)
         preview_layout.addWidget(self.sheet_tabs)
         preview_layout.addWidget(self.preview_stack, 1)
         preview_layout.addWidget(self.message)
@@ -680,6 +727,9 @@ class ImportDialog(QDialog):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
+        self.findings = ReportFindings(page)
+        self.findings.setVisible(False)
+
         rejects_bar = QHBoxLayout()
         rejects_bar.addWidget(self.rejects_label, 1)
         rejects_bar.addWidget(self.copy_button)
@@ -687,6 +737,21 @@ class ImportDialog(QDialog):
         self.rejects_line.setFrameShape(QFrame.Shape.HLine)
         self.rejects_line.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.discrepancies_label = QLabel(page)
+        self.discrepancies_label.setObjectName("import.discrepancies_label")
+        self.discrepancies_label.setWordWrap(True)
+        self.discrepancies_model = DiscrepanciesModel(self)
+        self.discrepancies_view = QTableView(page)
+        self.discrepancies_view.setObjectName("import.discrepancies")
+        self.discrepancies_view.setModel(self.discrepancies_model)
+        self.discrepancies_view.setWordWrap(False)
+        self.discrepancies_view.verticalHeader().setVisible(False)
+        self.discrepancies_view.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectRows)
+        self.discrepancies_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 8)
+        self.discrepancies_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.report_keep = QWidget(page)
         self.report_keep_label = QLabel(self.report_keep)
         self.report_keep_label.setObjectName("import.report_keep_offer")
@@ -707,10 +772,13 @@ class ImportDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
         layout.addWidget(self.results_table)
+        layout.addWidget(self.findings, 1)
         layout.addWidget(self.report_keep)
         layout.addWidget(self.rejects_line)
         layout.addLayout(rejects_bar)
         layout.addWidget(self.rejects_view, 1)
+        layout.addWidget(self.discrepancies_label)
+        layout.addWidget(self.discrepancies_view, 1)
         layout.addStretch(0)
         return page
 
@@ -727,6 +795,8 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.reject)
         self.copy_button.clicked.connect(self.copy_rejects)
+        self.missing.mapped.connect(self._on_missing_mapped)
+        self.findings.show_rows_requested.connect(self._on_findings_show_rows)
         self.keep_button.clicked.connect(
             lambda: self.keep_as_sources([self._current], self.keep_confidential.isChecked()))
         self.report_keep_button.clicked.connect(
@@ -912,6 +982,16 @@ class ImportDialog(QDialog):
         self.current.options.mapping[header] = combo.currentData() or ""
         self.refresh_preview()
 
+    def _on_missing_mapped(self, header: str, canonical: str) -> None:
+        """A column chosen under Map…: it goes into the options, so the import (and the
+        recipe it saves for the next file of this layout) keeps it."""
+        self.current.options.mapping[header] = canonical
+        self.refresh_preview()
+
+    def _on_findings_show_rows(self, conditions: dict[str, Condition]) -> None:
+        self.show_rows = dict(conditions)
+        self.done(QDialog.DialogCode.Accepted)
+
     # -- showing --------------------------------------------------------------------------
 
     def _current_sheet(self) -> SheetPreview | None:
@@ -952,6 +1032,9 @@ class ImportDialog(QDialog):
         if preview is None:
             self.preview_model.set_sheet(None, self.palette())
             self.mapping_table.setRowCount(0)
+            self.missing.set_missing([])
+            self.value_total.setText("")
+            self.value_total.setVisible(False)
             self.refusal.setText(state.refusal or "")
             self._show_keep_offer(state)
             self.preview_stack.setCurrentIndex(1 if state.refusal else 0)
@@ -982,7 +1065,10 @@ class ImportDialog(QDialog):
         saved = sheet.date_order if state.options.date_order is None else None
         self.date_combo.setItemText(0, f"Automatic (saved: {saved})" if saved else "Automatic")
         self.file_summary.setText(_summary(preview, sheet))
+        self.missing.set_missing(sheet.missing)
         self._fill_mapping(sheet)
+        self.value_total.setText(_value_total_text(sheet))
+        self.value_total.setVisible(True)
         notes = [*sheet.warnings, *(f"Not imported: {n}." for n in preview.notes)]
         if sheet.ragged:
             notes.append(f"{sheet.ragged:,} rows have the wrong number of fields and will be "
@@ -1009,8 +1095,15 @@ class ImportDialog(QDialog):
         table.setRowCount(len(sheet.columns))
         for row, column in enumerate(sheet.columns):
             item = QTableWidgetItem(column.header or f"(column {column.position + 1}, no name)")
-            item.setToolTip(column.header)
-            table.setItem(row, 0, item)
+            item.setIcon(confidence_dot(column.confidence))
+            item.setData(Qt.ItemDataRole.UserRole, column.confidence)
+            item.setToolTip(f"{column.header}\n{confidence_tip(column)}")
+            table.setItem(row, MAP_HEADER, item)
+            samples = QTableWidgetItem(" · ".join(column.samples))
+            samples.setToolTip("\n".join(column.samples) or "Empty in the rows read")
+            samples.setForeground(self.palette().color(QPalette.ColorGroup.Disabled,
+                                                       QPalette.ColorRole.Text))
+            table.setItem(row, MAP_SAMPLES, samples)
             combo = _MappingCombo(table)
             combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             combo.setObjectName(f"import.means.{column.position}")
@@ -1021,11 +1114,11 @@ class ImportDialog(QDialog):
             combo.activated.connect(
                 lambda _i, h=column.header, c=combo: self._on_mapping_combo_activated(h, c)
             )
-            table.setCellWidget(row, 1, combo)
+            table.setCellWidget(row, MAP_MEANS, combo)
             origin = QTableWidgetItem(ORIGIN_TEXT[column.origin])
             if column.origin in (MappingOrigin.DETECTED, MappingOrigin.NONE):
                 origin.setFlags(Qt.ItemFlag.NoItemFlags)  # drawn muted: only choices stand out
-            table.setItem(row, 2, origin)
+            table.setItem(row, MAP_FROM, origin)
 
     def _update_buttons(self) -> None:
         running = self.running
@@ -1120,10 +1213,12 @@ class ImportDialog(QDialog):
             f"Rejected rows ({len(rejects):,}): not imported, listed with the reason."
             if rejects else "No rows were rejected."
         )
+        self.findings.set_reports(self.reports)
         self.copy_button.setEnabled(bool(rejects))
         self.rejects_view.setVisible(bool(rejects))
         for widget in (self.rejects_line, self.rejects_label, self.copy_button):
             widget.setVisible(bool(self.reports))
+        self._show_discrepancies()
         _fit_height(table)
         self._show_report_keep()
         self.pages.setCurrentIndex(1)
@@ -1131,6 +1226,20 @@ class ImportDialog(QDialog):
         self._update_buttons()
         self.cancel_button.setDefault(True)
         self.cancel_button.setFocus()
+
+    def _show_discrepancies(self) -> None:
+        """Values other files give for shipments the case holds: listed, the held ones count."""
+        listed = [d for report in self.reports for d in report.discrepancies.items]
+        total = sum(report.discrepancies.total for report in self.reports)
+        self.discrepancies_model.set_discrepancies(listed)
+        more = (f" The first {len(listed):,} are listed; 'workbench discrepancies' lists all."
+                if total > len(listed) else "")
+        self.discrepancies_label.setText(
+            f"Values that differ from the shipments the case holds ({total:,}): each shipment "
+            "is kept once and its held value counts; select it to see both values in the "
+            f"Details panel and choose which counts.{more}")
+        self.discrepancies_label.setVisible(bool(total))
+        self.discrepancies_view.setVisible(bool(total))
 
     def _headline(self, chosen: list[_FileState]) -> str:
         imported = sum(r.imported for r in self.reports)
@@ -1337,7 +1446,12 @@ def _outcome(report: ImportReport) -> str:
         if report.duplicates:
             words += f"; {report.duplicates:,} rows were already in the case"
     if report.rejected:
-        words += f"; {report.rejected:,} rows rejected (listed below)"
+        rows = "1 row" if report.rejected == 1 else f"{report.rejected:,} rows"
+        words += f"; {rows} rejected (listed below)"
+    if report.discrepancies.total:
+        n = report.discrepancies.shipments
+        words += (f"; {n:,} of them give other values than the case holds (listed below)"
+                  if report.duplicates else f"; {n:,} give other values (listed below)")
     return words + "".join(f"; {note}" for note in report.notes) + "."
 
 
@@ -1358,11 +1472,29 @@ def _summary(preview: Preview, sheet: SheetPreview) -> str:
     return " · ".join(parts)
 
 
+def _value_total_text(sheet: SheetPreview) -> str:
+    """``Statistical value, USD: 15,431,906.12 over 1,140 rows; 12 rows empty``."""
+    if sheet.value_total is not None:
+        return sheet.value_total.sentence()
+    label = BY_NAME[sheet.value_column].label if sheet.value_column in BY_NAME else (
+        sheet.value_column)
+    return f"{label}: no column of this sheet holds it, so nothing can be added up."
+
+
+@dataclass
+class ImportOutcome:
+    """What the dialog ended with: the reports of the files that went in (maybe none), and
+    the table filter the reporter asked to see (the rows kept without a value), if any."""
+
+    reports: list[ImportReport] = field(default_factory=list)
+    show_rows: dict[str, Condition] = field(default_factory=dict)
+
+
 def run_import_dialog(
     parent: QWidget | None, case_path: Path, files: Sequence[Path],
     on_kept: Callable[[Event], None] | None = None,
-) -> list[ImportReport]:
-    """Show the import dialog modally; the reports of the files that went in (maybe none).
+) -> ImportOutcome:
+    """Show the import dialog modally; what went in and what to show afterwards.
 
     ``on_kept`` hears of every refused file the reporter kept as a source instead.
     """
@@ -1371,6 +1503,6 @@ def run_import_dialog(
         dialog.source_kept.connect(on_kept)
     try:
         dialog.exec()
-        return list(dialog.reports)
+        return ImportOutcome(list(dialog.reports), dict(dialog.show_rows))
     finally:
         dialog.deleteLater()

@@ -315,9 +315,13 @@ class MainWindow(QMainWindow):
         from workbench.ui.import_dialog import run_import_dialog
 
         kept: list[Event] = []
-        reports = run_import_dialog(self, self.session.summary.path, files, on_kept=kept.append)
-        if reports:
+        outcome = run_import_dialog(self, self.session.summary.path, files, on_kept=kept.append)
+        if outcome.reports:
             self.reload_shipments()
+        if outcome.show_rows and self.session is not None:
+            # The report's "Show the rows without a value": one filter change, undoable.
+            state = self.session.state
+            state.set_conditions({**state.keyed_conditions, **outcome.show_rows}, source=self)
         if kept:
             self.sources_kept(kept)
 

@@ -18,9 +18,12 @@ from workbench.analysis import replies as replies_analysis
 from workbench.analysis.frame_view import FrameView
 from workbench.analysis.view_state import FILTER, FilterHistory, StateChange, ViewState
 from workbench.services import companies as companies_service
+from workbench.services import discrepancies as discrepancies_service
 from workbench.services import undo as undo_service
 from workbench.services.companies import CompanyBook, company_book
+from workbench.services.discrepancies import ChoicesInForce, Listed
 from workbench.services.history import summarise
+from workbench.store import shipments as shipments_store
 from workbench.store.case import CaseFile
 from workbench.store.events import UNDO, Event
 
@@ -35,6 +38,12 @@ _COMPANY_KINDS = frozenset({*companies_service.DECISIONS, companies_service.SCRE
 def _touches_companies(event: Event) -> bool:
     kind = event.payload.get("kind") if event.kind == UNDO else event.kind
     return kind == UNDO or kind in _COMPANY_KINDS  # an undo of an undo: refold to be safe
+
+
+def _touches_counted_values(event: Event) -> bool:
+    """A choice of which value counts, or an undo (of an undo) that may take one back."""
+    kind = event.payload.get("kind") if event.kind == UNDO else event.kind
+    return kind in (discrepancies_service.CHOSEN, UNDO)
 
 
 @dataclass
@@ -83,6 +92,9 @@ class CaseSession(QObject):
         self._past: list[EditStep] = []
         self._future: list[EditStep] = []
         self.view = FrameView(frame)
+        self._row_keys: np.ndarray | None = None
+        self._choices: ChoicesInForce | None = None
+        self._discrepancy_counts: np.ndarray | None = None
         self._unsubscribe = self.state.subscribe(self._on_state_changed)
 
     def _on_state_changed(self, change: StateChange) -> None:
@@ -98,14 +110,19 @@ class CaseSession(QObject):
         ``write`` records one event (through a service) and returns it; the step goes on the
         window's undo stack unless ``undoable`` is False.
         """
+        if self._choices is None:  # what counts before the write, to take back what it undoes
+            self._choices = self._load_choices()
         case = CaseFile.open(self.summary.path)
+        recounted = False
         try:
             event = write(case)
-            if _touches_companies(event):  # a fold of the names is ~0.2 s at a million rows
+            if _touches_counted_values(event):
+                recounted = self._recount(case)
+            if recounted or _touches_companies(event):  # ~0.2 s at a million rows
                 self.companies = company_book(case, self.frame)
         finally:
             case.close()
-        self._announce(event, undoable)
+        self._announce(event, undoable, recounted)
         return event
 
     def recorded(self, event: Event, *, undoable: bool = True) -> None:
@@ -119,13 +136,86 @@ class CaseSession(QObject):
                 case.close()
         self._announce(event, undoable)
 
-    def _announce(self, event: Event, undoable: bool) -> None:
+    def _announce(self, event: Event, undoable: bool, recounted: bool = False) -> None:
         if undoable:
             summary = (f"removal of {event.payload.get('summary')}" if event.kind == UNDO
                        else summarise(event.kind, event.payload))
             label = summary if len(summary) <= _LABEL_WIDTH else summary[:_LABEL_WIDTH - 1] + "…"
             self._push(EditStep(label, event.id))
-        self.state.record_changed(source=self)
+        if recounted:
+            self.state.values_changed(source=self)
+        else:
+            self.state.record_changed(source=self)
+
+    # -- which value counts where extracts disagree ------------------------------------------
+
+    def _open_read_only(self) -> CaseFile:
+        return CaseFile.open(self.summary.path, read_only=True)
+
+    @property
+    def row_keys(self) -> np.ndarray:
+        """Each frame row's declaration key (0 for rows matched by content)."""
+        if self._row_keys is None:
+            case = self._open_read_only()
+            try:
+                self._row_keys = shipments_store.keys(case.conn)[0]
+            finally:
+                case.close()
+        return self._row_keys
+
+    @property
+    def choices(self) -> ChoicesInForce:
+        """The chosen values the frame counts (as it was loaded, or since recounted)."""
+        if self._choices is None:
+            self._choices = self._load_choices()
+        return self._choices
+
+    def _load_choices(self) -> ChoicesInForce:
+        case = self._open_read_only()
+        try:
+            return discrepancies_service.in_force(case, self._row_keys)
+        finally:
+            case.close()
+
+    def discrepancy_counts(self) -> np.ndarray:
+        """Per frame row, on how many fields another extract says something else."""
+        if self._discrepancy_counts is None:
+            case = self._open_read_only()
+            try:
+                self._discrepancy_counts = discrepancies_service.marks(case, self.row_keys)
+            finally:
+                case.close()
+        return self._discrepancy_counts
+
+    def discrepancies_at(self, position: int) -> list[Listed]:
+        """What other extracts say about the shipment in frame row ``position``."""
+        key = int(self.row_keys[position]) if position < len(self.row_keys) else 0
+        if not key or not self.discrepancy_counts()[position]:
+            return []
+        case = self._open_read_only()
+        try:
+            return discrepancies_service.shipment_discrepancies(case, key)
+        finally:
+            case.close()
+
+    def choose_value(self, listed: Listed, *, keep_held: bool = False) -> Event:
+        """Count another extract's value (or the held one again): an undoable change."""
+        return self.record(lambda case: discrepancies_service.choose(
+            case, listed.discrepancy, keep_held=keep_held))
+
+    def _recount(self, case: CaseFile) -> bool:
+        """Apply the choices now in force to the frame; True when a value changed."""
+        before = self.choices
+        now = discrepancies_service.in_force(case, self.row_keys)
+        self._choices = now
+        frame = discrepancies_service.apply_choices(self.frame, now, before)
+        if frame is self.frame:
+            return False
+        sort = (self.view.sort_column, self.view.ascending)
+        self.frame = frame
+        self.view = FrameView(frame)
+        self.view.set_sort(*sort)
+        return True
 
     def decide(self, decision: Callable[..., Event], *args: object) -> Event:
         """Record a company decision (a function of ``services.companies``) and refold."""
@@ -189,6 +279,7 @@ class CaseSession(QObject):
         self.frame = frame
         self.view = FrameView(frame)
         self.view.set_sort(*sort)
+        self._row_keys = self._choices = self._discrepancy_counts = None
         case = CaseFile.open(self.summary.path, read_only=True)
         try:
             self.companies = company_book(case, frame)

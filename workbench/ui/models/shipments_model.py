@@ -46,6 +46,9 @@ PROVENANCE_LABELS = {
 }
 #: Text longer than this also comes as a tooltip (the cell may elide it).
 _LONG_TEXT = 40
+#: What a value-basis cell shows when the shipment was kept without a value.
+NO_VALUE = "— no value"
+NO_VALUE_COLOUR = QColor("#B3261E")
 
 # PySide picks a signal overload by signature; this one carries the sort hint that lets the
 # selection model keep whole rows rather than every selected cell.
@@ -116,6 +119,8 @@ class _Cells:
     text: Callable[[int], str]
     tooltip: Callable[[int], str | None] | None = None
     numeric: bool = False
+    #: Per frame position: the cell carries the warning mark (a value basis left empty).
+    flagged: np.ndarray | None = None
 
 
 def _prepare(name: str, series: pd.Series) -> _Cells:
@@ -154,30 +159,70 @@ def _prepare(name: str, series: pd.Series) -> _Cells:
     return _Cells(text, long_text_tip)
 
 
+def _prepare_value_basis(name: str, series: pd.Series) -> _Cells:
+    """The case's value column: an empty cell says so, in the warning colour, with a reason.
+
+    A shipment kept without a value counts as a row but adds nothing to any total; the mark is
+    one boolean array computed once, so painting stays a lookup at a million rows.
+    """
+    if not (series.dtype.kind in "fiu" or str(series.dtype) in ("Int64", "Float64")):
+        return _prepare(name, series)
+    numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+    empty = np.isnan(numbers)
+    empty.setflags(write=False)
+    fmt = number_format(name)
+    label = column_label(name)
+    tip = (f"This shipment came without a {label[:1].lower()}{label[1:]}: it counts as a "
+           "shipment but adds nothing to totals. The import report lists these rows.")
+
+    def value_text(pos: int) -> str:
+        return NO_VALUE if empty[pos] else fmt(numbers[pos])
+
+    def value_tip(pos: int) -> str | None:
+        return tip if empty[pos] else None
+
+    return _Cells(value_text, value_tip, numeric=True, flagged=empty)
+
+
 ANNOTATION_COLOUR = QColor("#7A3E9D")
 #: Annotation texts listed in a marked row's tooltip.
 _TOOLTIP_ANNOTATIONS = 8
 
 
-@lru_cache(maxsize=16)
-def annotation_badge(count: int) -> QPixmap:
-    """A small purple badge with the number of annotations on a row (9+ beyond nine)."""
-    pixmap = QPixmap(18, 14)
+#: The mark of a row another extract gives other values for.
+DISCREPANCY_COLOUR = QColor("#C25E00")
+_BADGE_W, _BADGE_H, _BADGE_GAP = 18, 14, 2
+
+
+def _draw_badge(painter: QPainter, left: float, colour: QColor, text: str) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(QRectF(left + 0.5, 0.5, _BADGE_W - 1, _BADGE_H - 1), 4, 4)
+    painter.setPen(QColor("white"))
+    painter.drawText(QRectF(left, 0, _BADGE_W, _BADGE_H), Qt.AlignmentFlag.AlignCenter, text)
+
+
+@lru_cache(maxsize=64)
+def row_badge(annotations: int, discrepancies: int = 0) -> QPixmap:
+    """A row's marks: a purple badge with its number of annotations (9+ beyond nine), and an
+    orange ≠ where another extract gives other values."""
+    shown = [(ANNOTATION_COLOUR, str(annotations) if annotations < 10 else "9+")
+             if annotations else None, (DISCREPANCY_COLOUR, "≠") if discrepancies else None]
+    badges = [b for b in shown if b is not None]
+    width = max(1, len(badges) * _BADGE_W + (len(badges) - 1) * _BADGE_GAP)
+    pixmap = QPixmap(width, _BADGE_H)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(ANNOTATION_COLOUR)
-    painter.drawRoundedRect(QRectF(0.5, 0.5, 17, 13), 4, 4)
     font = QFont()
     font.setPixelSize(10)
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("white"))
-    painter.drawText(QRectF(0, 0, 18, 14), Qt.AlignmentFlag.AlignCenter,
-                     str(count) if count < 10 else "9+")
+    for i, (colour, text) in enumerate(badges):
+        _draw_badge(painter, i * (_BADGE_W + _BADGE_GAP), colour, text)
     painter.end()
     return pixmap
+
 
 
 def _text_reader(series: pd.Series) -> Callable[[int], str]:
@@ -207,6 +252,8 @@ class ShipmentsModel(QAbstractTableModel):
     COLUMN_ROLE = Qt.ItemDataRole.UserRole  # on horizontal headers: the column's name
     #: On cells: how many annotations cover the row (any column).
     ANNOTATIONS_ROLE = Qt.ItemDataRole.UserRole + 2
+    #: On cells: on how many fields another extract gives the row other values.
+    DISCREPANCIES_ROLE = Qt.ItemDataRole.UserRole + 3
 
     def __init__(self, session: CaseSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +265,7 @@ class ShipmentsModel(QAbstractTableModel):
         self.annotations = layer_of(session)
         self._drawn = self.annotations.generation
         self._counts: np.ndarray = self.annotations.counts()  # per frame position
+        self._others: np.ndarray = session.discrepancy_counts()  # per frame position
         #: The column whose cells carry the annotation badge (the panel sets the first shown).
         self.marker_section = 0
         session.changed.connect(self._on_session_changed)
@@ -267,6 +315,7 @@ class ShipmentsModel(QAbstractTableModel):
         if generation != self._drawn or DATA in change:
             self._drawn = generation
             self._counts = self.annotations.counts()
+            self._others = self.session.discrepancy_counts()
             if not (DATA in change or FILTER in change):
                 self._marks_changed(self.marker_section)
         if DATA in change or FILTER in change:
@@ -319,28 +368,49 @@ class ShipmentsModel(QAbstractTableModel):
             column = index.column()
             cells = self._cells.get(column) or self._column_cells(column)
             return _RIGHT if cells.numeric else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            column = index.column()
+            cells = self._cells.get(column) or self._column_cells(column)
+            if cells.flagged is not None and cells.flagged[self._rows[index.row()]]:
+                return NO_VALUE_COLOUR
+            return None
         if role == Qt.ItemDataRole.DecorationRole:
             if index.column() != self.marker_section:
                 return None
-            count = int(self._counts[self._rows[index.row()]])
-            return annotation_badge(count) if count else None
+            position = self._rows[index.row()]
+            count, others = int(self._counts[position]), int(self._others[position])
+            return row_badge(count, others) if count or others else None
         if role == Qt.ItemDataRole.ToolTipRole:
             column = index.column()
             position = self._rows[index.row()]
             cells = self._cells.get(column) or self._column_cells(column)
             tip = cells.tooltip(position) if cells.tooltip else None
-            if column == self.marker_section and self._counts[position]:
-                marks = self._annotation_tooltip(int(position))
-                return f"{tip}\n\n{marks}" if tip else marks
+            if column == self.marker_section:
+                marks = [self._annotation_tooltip(int(position))] if self._counts[position] else []
+                if self._others[position]:
+                    n = int(self._others[position])
+                    marks.append(f"Another extract gives other values for {n} field"
+                                 f"{'s' if n != 1 else ''}; the Details panel shows both "
+                                 "and lets you choose which counts.")
+                if marks:
+                    return "\n\n".join([tip, *marks] if tip else marks)
             return tip
         if role == self.ANNOTATIONS_ROLE:
             return int(self._counts[self._rows[index.row()]])
+        if role == self.DISCREPANCIES_ROLE:
+            return int(self._others[self._rows[index.row()]])
         return None
 
     def _column_cells(self, column: int) -> _Cells:
         name = self.columns[column]
-        cells = self._cells[column] = _prepare(name, self.session.frame[name])
+        prepare = _prepare_value_basis if name == self.value_column else _prepare
+        cells = self._cells[column] = prepare(name, self.session.frame[name])
         return cells
+
+    @property
+    def value_column(self) -> str:
+        """The case's value basis, whose empty cells carry the warning mark."""
+        return self.session.summary.value_column
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

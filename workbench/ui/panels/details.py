@@ -16,16 +16,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QGridLayout,
+    QGroupBox,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.analysis.frame import column_kind
-from workbench.analysis.view_state import DATA, SELECTION, StateChange
+from workbench.analysis.view_state import DATA, RECORD, SELECTION, StateChange
+from workbench.errors import WorkbenchError
 from workbench.ingest.columns import PROVENANCE, Kind
 from workbench.ingest.countries import country_label
+from workbench.services.discrepancies import Listed, format_value
 from workbench.ui.models.shipments_model import cell_text, column_label, format_money
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -61,11 +66,21 @@ class DetailsPanel(Panel):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self._fields: dict[str, str] = {}
         self._source_index: _SourceCodes | None = None
+        self.others = QGroupBox("Other extracts say otherwise", self)
+        self.others.setObjectName("details.others")
+        self._others_grid = QGridLayout(self.others)
+        self._others_grid.setColumnStretch(0, 1)
+        self.others_status = QLabel(self.others)
+        self.others_status.setObjectName("details.others_status")
+        self.others_status.setWordWrap(True)
+        #: The buttons that make a value count: ``held:<field>`` or a discrepancy's id.
+        self.choice_buttons: dict[str, QPushButton] = {}
         content = QWidget(self)
         inner = QVBoxLayout(content)
         inner.setContentsMargins(6, 6, 6, 6)
         inner.addWidget(self.provenance)
         inner.addWidget(self._form_box)
+        inner.addWidget(self.others)
         inner.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidget(content)
@@ -79,7 +94,7 @@ class DetailsPanel(Panel):
         self._show()
 
     def refresh(self, change: StateChange) -> None:
-        if SELECTION in change or DATA in change:
+        if SELECTION in change or DATA in change or RECORD in change:
             self._show()
 
     def fields(self) -> dict[str, str]:
@@ -93,17 +108,20 @@ class DetailsPanel(Panel):
         self._clear_form()
         self.hint.setVisible(not rows)
         self._content.setVisible(bool(rows))
+        others: list[Listed] = []
         if len(rows) == 1:
-            self._show_one(rows[0])
+            others = self.session.discrepancies_at(rows[0])
+            self._show_one(rows[0], {x.discrepancy.field for x in others})
         elif rows:
             self._show_many(np.asarray(rows, dtype=np.int64))
+        self._show_others(others)
 
     def _clear_form(self) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self._fields = {}
 
-    def _show_one(self, position: int) -> None:
+    def _show_one(self, position: int, disputed: set[str] | None = None) -> None:
         frame = self.session.frame
         row = frame.iloc[position]
         file, sheet, line, sha = (
@@ -129,7 +147,81 @@ class DetailsPanel(Panel):
             shown = country_label(text) if column_kind(name) is Kind.COUNTRY else text
             value = _selectable(QLabel(shown, self._form_box))
             value.setWordWrap(True)
-            self.form.addRow(column_label(name), value)
+            label = QLabel(column_label(name) + (" ≠" if name in (disputed or ()) else ""))
+            if name in (disputed or ()):
+                label.setToolTip("Another extract gives another value: both are shown below.")
+            self.form.addRow(label, value)
+
+    # -- values other extracts give ----------------------------------------------------------
+
+    def _show_others(self, others: list[Listed]) -> None:
+        """Both values of each field another extract disagrees on, and which one counts."""
+        grid = self._others_grid
+        while grid.count():
+            item = grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self.others_status:
+                widget.hide()  # it may be the button being clicked: deleted once that is over
+                widget.setObjectName("")
+                widget.deleteLater()
+        self.choice_buttons = {}
+        self.others.setVisible(bool(others))
+        if not others:
+            return
+        row = 0
+        by_field: dict[str, list[Listed]] = {}
+        for x in others:
+            by_field.setdefault(x.discrepancy.field, []).append(x)
+        for name, items in by_field.items():
+            kinds = sorted({x.discrepancy.kind for x in items})
+            title = QLabel(f"<b>{_html(column_label(name))}</b> · {_html(', '.join(kinds))}")
+            grid.addWidget(title, row, 0, 1, 2)
+            row += 1
+            first = items[0].discrepancy
+            held_counts = all(x.counted == "held" for x in items)
+            entries = [(f"held:{name}", first.held, first.held_file, first.held_sheet,
+                        first.held_row, held_counts, "first in the case")]
+            entries += [(x.id, x.discrepancy.offered, x.discrepancy.file, x.discrepancy.sheet,
+                         x.discrepancy.row, x.counted == "offered", "another extract")
+                        for x in items]
+            for key, value, file, sheet, line, counts, role in entries:
+                where = " · ".join(p for p in (file, f"sheet {sheet}" if sheet else "",
+                                               f"row {line}") if p)
+                shown = format_value(name, value)
+                if column_kind(name) is Kind.COUNTRY and value:
+                    shown = country_label(str(value))
+                text = QLabel(f"{_html(shown)}<br><small>{_html(where)} ({role})</small>")
+                text.setTextFormat(Qt.TextFormat.RichText)
+                text.setWordWrap(True)
+                _selectable(text)
+                grid.addWidget(text, row, 0)
+                if counts:
+                    mark = QLabel("<b>counts</b>")
+                    mark.setObjectName(f"details.counts.{key}")
+                    grid.addWidget(mark, row, 1)
+                else:
+                    button = QPushButton("Count this value")
+                    button.setObjectName(f"details.count.{key}")
+                    button.setToolTip("Make this value count in every total and figure "
+                                      "(Edit > Undo takes it back).")
+                    listed = next((x for x in items if x.id == key), items[0])
+                    is_held = key.startswith("held:")
+                    button.clicked.connect(
+                        lambda _c=False, x=listed, held=is_held: self._on_count_clicked(x, held))
+                    self.choice_buttons[key] = button
+                    grid.addWidget(button, row, 1)
+                row += 1
+        grid.addWidget(self.others_status, row, 0, 1, 2)
+        self.others_status.setVisible(bool(self.others_status.text()))
+
+    def _on_count_clicked(self, listed: Listed, keep_held: bool) -> None:
+        try:
+            self.session.choose_value(listed, keep_held=keep_held)
+        except WorkbenchError as exc:
+            self.others_status.setText(str(exc))
+            self.others_status.setVisible(True)
+            return
+        self.others_status.setText("")
 
     def _show_many(self, positions: np.ndarray) -> None:
         frame = self.session.frame

@@ -57,9 +57,10 @@ SEARCH_DELAY_MS = 250
 OP_WORDS = {
     "=": "is", "!=": "is not", "<": "below / before", "<=": "at most / up to",
     ">": "above / after", ">=": "at least / from", "in": "is one of (A, B, …)",
-    "contains": "contains", "between": "between (A..B)",
+    "contains": "contains", "between": "between (A..B)", "empty": "is empty (no value)",
 }
-_OWNERS = {"bar": "the filter bar", "timeline": "the timeline", "supplier": "the suppliers panel"}
+_OWNERS = {"bar": "the filter bar", "timeline": "the timeline", "supplier": "the suppliers panel",
+           "import": "the import report"}
 BAR_KEY = "bar"
 
 
@@ -148,6 +149,7 @@ class AddFilterPopup(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.column_box.currentIndexChanged.connect(self._on_column_changed)
+        self.op_box.currentIndexChanged.connect(self._on_op_changed)
         self.value_edit.returnPressed.connect(self.add)
         self.add_button.clicked.connect(self.add)
         self._added = False
@@ -175,6 +177,11 @@ class AddFilterPopup(QFrame):
         self.value_edit.setPlaceholderText(hints.get(kind, "Value"))
         self.error.hide()
 
+    def _on_op_changed(self) -> None:
+        if self.op_box.currentData() == "empty":  # takes no value; Enter still adds it
+            self.value_edit.setText("")
+            self.value_edit.setPlaceholderText("No value needed")
+
     def _value_text(self) -> str:
         text = self.value_edit.text().strip()
         index = self.value_box.findText(text)
@@ -184,6 +191,8 @@ class AddFilterPopup(QFrame):
         """The condition the form describes; raises FilterError when it cannot be applied."""
         column, op = str(self.column_box.currentData()), str(self.op_box.currentData())
         raw = self._value_text()
+        if op == "empty":
+            return Condition(column, op, "")
         if not raw:
             raise FilterError("Type a value.")
         value: str | list[str] = raw
@@ -479,6 +488,10 @@ class ShipmentsPanel(Panel):
                 self.search.blockSignals(True)
                 self.search.setText(search)
                 self.search.blockSignals(False)
+            if DATA in change and self.session.state.selected_rows:
+                # Values changed under a kept selection: select it again once the model,
+                # which hears of the change after this panel, has reset.
+                QTimer.singleShot(0, self._reselect)
             return
         if SELECTION in change and change.source is not self:
             self._show_selection(self.session.state.selected_rows)
@@ -501,6 +514,9 @@ class ShipmentsPanel(Panel):
             return
         positions = self.selected_positions()
         self.session.state.select_rows(tuple(positions.tolist()), source=self)
+
+    def _reselect(self) -> None:
+        self._show_selection(self.session.state.selected_rows)
 
     def _show_selection(self, positions: tuple[int, ...]) -> None:
         """Select the rows another panel selected, in runs, and scroll to the first."""
