@@ -300,3 +300,25 @@ def test_a_shared_copy_keeps_the_other_values_and_the_choice(
         (x.id, x.counted) for x in ds.list_discrepancies(overlapping).items]
     assert _total(copy) == _total(overlapping)
     copy.close()
+
+
+def test_held_rows_spread_over_many_chunks_are_read_side_by_side_and_compared_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.store import shipments
+
+    monkeypatch.setattr(shipments, "CHUNK_ROWS", 2)  # the sample's 12 rows in 6+ chunks
+    case, report = _overlapping_case(tmp_path)
+    assert len(shipments.chunk_sizes(case.conn)) >= 6
+    assert (report.discrepancies.shipments, report.discrepancies.total) == (4, 5)
+    chunks = [c[:2] for c in shipments.chunk_sizes(case.conn)]
+    together = shipments.decode_chunks(case.conn, chunks, ["stat_value_usd", "source_row"],
+                                       case.path)
+    one_by_one = shipments.decode_chunks(case.conn, chunks, ["stat_value_usd", "source_row"])
+    assert [t.to_pylist() for t in together] == [t.to_pylist() for t in one_by_one]
+    assert together[0].column_names == ["stat_value_usd", "source_row"]
+    # A vendor's rows in another order than the case holds them are matched by key.
+    again = import_file(case, write_vendor_csv(
+        tmp_path / "vendor_c.csv", list(reversed(second_vendor_items(sample_items())))))
+    assert sorted((d.item_no, d.field, d.offered) for d in again.discrepancies.items) == sorted(
+        (d.item_no, d.field, d.offered) for d in report.discrepancies.items)
+    case.close()
