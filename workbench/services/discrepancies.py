@@ -329,6 +329,11 @@ def shipment_discrepancies(case: CaseFile, key: int) -> list[Listed]:
     return list_discrepancies(case, np.array([key], dtype=np.uint64)).items
 
 
+def any_offered(case: CaseFile) -> bool:
+    """Whether the case keeps any other extract's values at all."""
+    return case.conn.execute("SELECT 1 FROM offered_chunks LIMIT 1").fetchone() is not None
+
+
 def marks(case: CaseFile, row_keys: np.ndarray) -> np.ndarray:
     """How many fields another extract gives otherwise, per frame row (0 for most rows)."""
     keys, masks = offered_rows.keys(case.conn)
