@@ -322,3 +322,17 @@ def test_held_rows_spread_over_many_chunks_are_read_side_by_side_and_compared_th
     assert sorted((d.item_no, d.field, d.offered) for d in again.discrepancies.items) == sorted(
         (d.item_no, d.field, d.offered) for d in report.discrepancies.items)
     case.close()
+
+
+def test_a_malformed_choice_already_in_the_file_is_reported_and_never_raises(
+        overlapping: CaseFile) -> None:
+    payload = {"declaration_no": "10702070/020322/0000002", "item_no": "three",
+               "field": "stat_value_usd", "value": 1.0}
+    with overlapping.transaction() as conn:  # written around the checks, as by hand
+        conn.execute("INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES "
+                     "(?, ?, ?, ?, ?, ?)", ("f" * 64, "1700000000000.00000", "x", "r", ds.CHOSEN,
+                                            json.dumps(payload)))
+    assert _total(overlapping) == HELD_TOTAL
+    (problem,) = ds.in_force(overlapping).problems
+    assert problem.startswith("A choice (ffffffffffff) cannot be used (it lacks source)")
+    assert "not applied" in json.dumps(ds.list_discrepancies(overlapping).as_json())
