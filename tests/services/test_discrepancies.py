@@ -336,3 +336,30 @@ def test_a_malformed_choice_already_in_the_file_is_reported_and_never_raises(
     (problem,) = ds.in_force(overlapping).problems
     assert problem.startswith("A choice (ffffffffffff) cannot be used (it lacks source)")
     assert "not applied" in json.dumps(ds.list_discrepancies(overlapping).as_json())
+
+
+def test_a_copy_carrying_a_malformed_choice_is_refused_in_one_sentence(
+        overlapping: CaseFile, tmp_path: Path) -> None:
+    import sqlite3
+
+    overlapping.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    hostile = tmp_path / "hostile.wbcase"
+    shutil.copy(overlapping.path, hostile)
+    payload = {"declaration_no": "10702070/020322/0000002", "item_no": 3,
+               "field": "stat_value_usd", "value": 9e18, "previous": None,
+               "source": {"file": "x", "sha256": "not a hash", "sheet": "", "row": 1}}
+    hlc = "1700000000000.00000"
+    eid = events.event_id(hlc, "x", "r", ds.CHOSEN, payload)  # its id is right: only its
+    conn = sqlite3.connect(hostile)                             # content is wrong
+    conn.execute("INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES "
+                 "(?, ?, ?, ?, ?, ?)", (eid, hlc, "x", "r", ds.CHOSEN,
+                                        events.canonical_json(payload)))
+    conn.commit()
+    conn.close()
+    theirs = new_case(tmp_path / "colleague.wbcase")
+    with pytest.raises(WorkbenchError, match=r"hostile.wbcase has a shipment.value_chosen event "
+                                             r"\(\w{12}\) that does not hold what that kind "
+                                             r"needs \(its source has no SHA-256\)"):
+        merge_case(theirs, hostile)
+    assert events.read(theirs.conn, ds.CHOSEN) == []
+    theirs.close()
