@@ -300,3 +300,66 @@ def test_a_shared_copy_keeps_the_other_values_and_the_choice(
         (x.id, x.counted) for x in ds.list_discrepancies(overlapping).items]
     assert _total(copy) == _total(overlapping)
     copy.close()
+
+
+def test_held_rows_spread_over_many_chunks_are_read_side_by_side_and_compared_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.store import shipments
+
+    monkeypatch.setattr(shipments, "CHUNK_ROWS", 2)  # the sample's 12 rows in 6+ chunks
+    case, report = _overlapping_case(tmp_path)
+    assert len(shipments.chunk_sizes(case.conn)) >= 6
+    assert (report.discrepancies.shipments, report.discrepancies.total) == (4, 5)
+    chunks = [c[:2] for c in shipments.chunk_sizes(case.conn)]
+    together = shipments.decode_chunks(case.conn, chunks, ["stat_value_usd", "source_row"],
+                                       case.path)
+    one_by_one = shipments.decode_chunks(case.conn, chunks, ["stat_value_usd", "source_row"])
+    assert [t.to_pylist() for t in together] == [t.to_pylist() for t in one_by_one]
+    assert together[0].column_names == ["stat_value_usd", "source_row"]
+    # A vendor's rows in another order than the case holds them are matched by key.
+    again = import_file(case, write_vendor_csv(
+        tmp_path / "vendor_c.csv", list(reversed(second_vendor_items(sample_items())))))
+    assert sorted((d.item_no, d.field, d.offered) for d in again.discrepancies.items) == sorted(
+        (d.item_no, d.field, d.offered) for d in report.discrepancies.items)
+    case.close()
+
+
+def test_a_malformed_choice_already_in_the_file_is_reported_and_never_raises(
+        overlapping: CaseFile) -> None:
+    payload = {"declaration_no": "10702070/020322/0000002", "item_no": "three",
+               "field": "stat_value_usd", "value": 1.0}
+    with overlapping.transaction() as conn:  # written around the checks, as by hand
+        conn.execute("INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES "
+                     "(?, ?, ?, ?, ?, ?)", ("f" * 64, "1700000000000.00000", "x", "r", ds.CHOSEN,
+                                            json.dumps(payload)))
+    assert _total(overlapping) == HELD_TOTAL
+    (problem,) = ds.in_force(overlapping).problems
+    assert problem.startswith("A choice (ffffffffffff) cannot be used (it lacks source)")
+    assert "not applied" in json.dumps(ds.list_discrepancies(overlapping).as_json())
+
+
+def test_a_copy_carrying_a_malformed_choice_is_refused_in_one_sentence(
+        overlapping: CaseFile, tmp_path: Path) -> None:
+    import sqlite3
+
+    overlapping.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    hostile = tmp_path / "hostile.wbcase"
+    shutil.copy(overlapping.path, hostile)
+    payload = {"declaration_no": "10702070/020322/0000002", "item_no": 3,
+               "field": "stat_value_usd", "value": 9e18, "previous": None,
+               "source": {"file": "x", "sha256": "not a hash", "sheet": "", "row": 1}}
+    hlc = "1700000000000.00000"
+    eid = events.event_id(hlc, "x", "r", ds.CHOSEN, payload)  # its id is right: only its
+    conn = sqlite3.connect(hostile)                             # content is wrong
+    conn.execute("INSERT INTO events(id, hlc, author, replica, kind, payload) VALUES "
+                 "(?, ?, ?, ?, ?, ?)", (eid, hlc, "x", "r", ds.CHOSEN,
+                                        events.canonical_json(payload)))
+    conn.commit()
+    conn.close()
+    theirs = new_case(tmp_path / "colleague.wbcase")
+    with pytest.raises(WorkbenchError, match=r"hostile.wbcase has a shipment.value_chosen event "
+                                             r"\(\w{12}\) that does not hold what that kind "
+                                             r"needs \(its source has no SHA-256\)"):
+        merge_case(theirs, hostile)
+    assert events.read(theirs.conn, ds.CHOSEN) == []
+    theirs.close()

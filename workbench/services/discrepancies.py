@@ -29,12 +29,13 @@ from workbench.ingest.columns import BY_NAME
 from workbench.ingest.differences import Discrepancies, Discrepancy, compare, describe
 from workbench.ingest.normalise import declaration_keys
 from workbench.services.identity import current_author
-from workbench.services.overlap import HeldRows
+from workbench.services.overlap import HeldRows, positions_of
 from workbench.store import events, shipments
 from workbench.store import offered as offered_rows
 from workbench.store.case import CaseFile
 from workbench.store.offered import FIELD_KIND
 from workbench.store.payloads import VALUE_CHOSEN, value_problem
+from workbench.store.payloads import problem as payload_problem
 
 CHOSEN = VALUE_CHOSEN
 
@@ -189,21 +190,31 @@ def in_force(case: CaseFile, row_keys: np.ndarray | None = None,
     current = choice_fields(case, as_of)
     if not current:
         return result
-    heads = [(f.current, f.in_conflict) for f in current.values()]
-    keys = {}
-    for event, _conflict in heads:
-        p = event.payload
-        keys[event.id] = key_of(str(p["declaration_no"]), int(p["item_no"]))
+    heads = []
+    for f in current.values():
+        wrong = payload_problem(CHOSEN, f.current.payload)
+        if wrong:  # written before it was checked, or by hand: reported, never applied
+            result.problems.append(f"A choice ({f.current.id[:12]}) cannot be used ({wrong}); "
+                                   "it is not applied.")
+        else:
+            heads.append((f.current, f.in_conflict))
+    if not heads:
+        return result
+    keys = {e.id: key_of(str(e.payload["declaration_no"]), int(e.payload["item_no"]))
+            for e, _conflict in heads}
     if row_keys is None:
         row_keys = shipments.keys(case.conn)[0]
-    copies = _copies(case, np.array(sorted(set(keys.values())), dtype=np.uint64), row_keys)
+    wanted_keys = np.array(sorted(set(keys.values())), dtype=np.uint64)
+    copies = _copies(case, wanted_keys, row_keys)
+    where = dict(zip(wanted_keys.tolist(), positions_of(row_keys, wanted_keys).tolist(),
+                     strict=True))
     for event, conflict in heads:
         p = event.payload
         what = f"{shipment_label(p['declaration_no'], p['item_no'])} ({field_label(p['field'])})"
         key = keys[event.id]
         held = copies.held.get(key)
-        positions = np.flatnonzero(row_keys == np.uint64(key))
-        if held is None or not len(positions):
+        positions = [where[key]] if where.get(key, -1) >= 0 else []
+        if held is None or not positions:
             result.problems.append(f"A choice for {what} names a shipment this case does not "
                                    "hold; it is not applied.")
             continue
@@ -327,6 +338,11 @@ def list_discrepancies(case: CaseFile, wanted: np.ndarray | None = None) -> Case
 def shipment_discrepancies(case: CaseFile, key: int) -> list[Listed]:
     """The discrepancies of one shipment (by its declaration key), field by field."""
     return list_discrepancies(case, np.array([key], dtype=np.uint64)).items
+
+
+def any_offered(case: CaseFile) -> bool:
+    """Whether the case keeps any other extract's values at all."""
+    return case.conn.execute("SELECT 1 FROM offered_chunks LIMIT 1").fetchone() is not None
 
 
 def marks(case: CaseFile, row_keys: np.ndarray) -> np.ndarray:

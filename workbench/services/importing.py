@@ -213,7 +213,7 @@ def import_file(
     report = ImportReport(file=path.name, sha256=sha, notes=notes)
     basis = case.meta("value_column") or "stat_value_usd"
     known_decl, known_content = shipments.keys(case.conn)
-    held = HeldRows(case.conn, known_decl)
+    held = HeldRows(case.conn, known_decl, case.path)
     prepared: list[
         tuple[Grid, Batch, np.ndarray, str, dict[str, str], list[tuple[int, bytes]], Offer]
     ] = []

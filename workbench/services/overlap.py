@@ -9,10 +9,9 @@ so both values can be shown and the reporter can choose which counts.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,6 @@ from workbench.ingest.differences import REPORT_ITEMS, Discrepancies, compare, d
 from workbench.store import shipments
 from workbench.store.offered import FIELDS
 
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _PROVENANCE = ("source_file", "source_sheet", "source_row", "source_sha256")
 #: Columns the comparison and the report read from the shipment held.
 _HELD_COLUMNS = ("declaration_no", "item_no", *FIELDS, *_PROVENANCE)
@@ -80,8 +78,12 @@ class HeldRows:
     Only the chunks that hold a wanted row are decoded, and only the columns asked for.
     """
 
-    def __init__(self, conn: sqlite3.Connection, stored_keys: np.ndarray | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, stored_keys: np.ndarray | None = None,
+                 path: Path | None = None) -> None:
+        """``path``: the case file, for reading chunks side by side (only while ``conn`` holds
+        no uncommitted write, as in an import before its transaction)."""
         self.conn = conn
+        self._path = path
         self._chunks = shipments.chunk_sizes(conn)
         self._starts = np.cumsum([0] + [rows for *_, rows in self._chunks]).astype(np.int64)
         self._stored = shipments.keys(conn)[0] if stored_keys is None else stored_keys
@@ -103,11 +105,9 @@ class HeldRows:
             chunk_of = np.searchsorted(self._starts, at[hit], side="right") - 1
             needed = np.unique(chunk_of)
             base = np.zeros(len(self._chunks), dtype=np.int64)
-            blobs = [(self._chunks[c], shipments.chunk_data(self.conn, *self._chunks[c][:2]))
-                     for c in needed.tolist()]
-            # Decoding releases the GIL: the chunks are decoded side by side.
-            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-                decoded = list(pool.map(lambda b: shipments.decode(b[1], list(columns)), blobs))
+            decoded = shipments.decode_chunks(
+                self.conn, [self._chunks[c][:2] for c in needed.tolist()], list(columns),
+                self._path)
             for c, table in zip(needed.tolist(), decoded, strict=True):
                 parts.append(_select(table, columns))
                 base[c] = offset - self._starts[c]

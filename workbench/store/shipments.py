@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -119,6 +120,35 @@ def decode(data: bytes, columns: list[str] | None = None) -> pa.Table:
     options = pa.ipc.IpcReadOptions(included_fields=wanted)
     with pa.ipc.open_stream(data, options=options) as reader:
         return reader.read_all()
+
+
+def decode_chunks(conn: sqlite3.Connection, chunks: list[tuple[int, int]], columns: list[str],
+                  path: Path | None = None) -> list[pa.Table]:
+    """The chunks ``(import_id, chunk_no)`` with only ``columns`` decoded, in that order.
+
+    With ``path`` (the case file, when ``conn`` holds no uncommitted write) each of a few
+    threads reads and decodes its share on a read-only connection of its own: reading the
+    blobs out of SQLite costs as much as decoding them, and both release the GIL.
+    """
+    if path is None or len(chunks) < 2:
+        return [decode(chunk_data(conn, *c), columns) for c in chunks]
+    workers = max(1, min(4, os.cpu_count() or 1, len(chunks)))
+    shares = [chunks[i::workers] for i in range(workers)]
+
+    def read_share(share: list[tuple[int, int]]) -> list[pa.Table]:
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            reader.execute("PRAGMA trusted_schema = OFF")
+            return [decode(chunk_data(reader, *c), columns) for c in share]
+        finally:
+            reader.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(read_share, shares))
+    tables: dict[tuple[int, int], pa.Table] = {}
+    for share, decoded in zip(shares, done, strict=True):
+        tables.update(zip(share, decoded, strict=True))
+    return [tables[c] for c in chunks]
 
 
 def member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:

@@ -182,7 +182,10 @@ class CaseSession(QObject):
         if self._discrepancy_counts is None:
             case = self._open_read_only()
             try:
-                self._discrepancy_counts = discrepancies_service.marks(case, self.row_keys)
+                if discrepancies_service.any_offered(case):
+                    self._discrepancy_counts = discrepancies_service.marks(case, self.row_keys)
+                else:  # most cases: no row keys to read
+                    self._discrepancy_counts = np.zeros(len(self.frame), dtype=np.int8)
             finally:
                 case.close()
         return self._discrepancy_counts
