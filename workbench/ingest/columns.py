@@ -103,7 +103,7 @@ CANONICAL: tuple[Canonical, ...] = (
     Canonical(
         "sender", T, "Sender (supplier)", ("022", "2", "02"),
         (r"наименован\w*.*отправител", r"^отправител\w*(\s*\(?наименован\w*\)?)?$",
-         r"^экспортер", r"^(shipper|consignor|exporter|supplier|seller|vendor)\b",
+         r"^экспортер", r"^(shipper|consignor|exporter|supplier|seller|vendor|sender)\b",
          r"shipper\s*(party\s*)?name", r"(exporter|supplier|seller|consignor)\s*name",
          r"^поставщик", r"^продав", r"^відправник", r"^foreign\s*(company|supplier|partner)",
          r"^иностран\w*\s*(компан|контрагент|поставщик)"),
