@@ -243,3 +243,17 @@ def test_figures_say_when_their_rows_are_dated_only_to_the_month(case, tmp_path)
     assert report.rows == 1  # October's row is dated the 1st: outside the condition
     assert report.caveats == ["1 of its 1 row is dated only to the month; a date condition "
                               "may place such rows in the wrong period"]
+
+
+def test_the_excel_summary_says_a_figure_has_rows_dated_to_the_month(case, tmp_path) -> None:
+    from workbench.analysis.filters import parse_where
+    from workbench.services.figures import save_figure
+    from workbench.services.summary import export_summary
+
+    headers = ["MONTHYEAR", "EXPORTER_NAME", "TOTALVALUEUSD"]
+    import_file(case, _csv(tmp_path / "short.csv", headers, [["Oct 2025", "A", 1]]))
+    save_figure(case, load_shipments(case), "All of 2025", [parse_where("date>=2025-01-01")])
+    export_summary(case, tmp_path / "summary.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx", read_only=True)
+    cells = [str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row if c]
+    assert any("1 of its 1 row is dated only to the month" in c for c in cells)

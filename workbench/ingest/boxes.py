@@ -29,6 +29,29 @@ class Box:
     russian: str
     rank: int = 0
 
+    @property
+    def box(self) -> str:
+        """The box of the paper form (``"31"`` for ``31_11``, ``"15"`` for ``15a``, ``"D"``)."""
+        head = self.code.split("_")[0]
+        if head[:1] == "d":
+            return "D"
+        if head in ("nd", "a"):
+            return "A"
+        digits = head.rstrip("abc")
+        return digits[:2].lstrip("0") if len(digits) > 2 else digits.lstrip("0")
+
+    @property
+    def subfield(self) -> str:
+        """What follows the box in the code (``"11"`` for ``31_11``, ``"a"`` for ``15a``)."""
+        if "_" in self.code:
+            return self.code.split("_", 1)[1]
+        head = self.code
+        if head in ("nd", "a"):
+            return ""
+        digits = head.rstrip("abc")
+        tail = head[len(digits):]
+        return (digits[2:] if len(digits) > 2 else "") + tail
+
 
 BOXES: tuple[Box, ...] = (
     Box("nd", "declaration_no", "Номер декларации"),

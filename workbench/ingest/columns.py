@@ -399,6 +399,11 @@ def score(header: str, column: Canonical) -> int:
     return 0
 
 
+def box_kind(box: boxes.Box) -> Kind:
+    """What a box holds: its canonical column's kind, text for a box kept as an extra."""
+    return BY_NAME[box.canonical].kind if box.canonical else Kind.TEXT
+
+
 def known_box(header: str) -> boxes.Box | None:
     """The declaration box a ``G``-coded header names, also one kept as an extra column."""
     return read_header(header).g_box

@@ -56,6 +56,10 @@ class FigureReport:
     #: What a reader must know about the rows (dates known only to the month...).
     caveats: list[str] = field(default_factory=list)
 
+    def described(self) -> str:
+        """The definition in plain words, with what a reader must know about its rows."""
+        return "; ".join([self.definition.describe(), *self.caveats])
+
     def as_json(self) -> dict[str, Any]:
         d = self.definition
         return {

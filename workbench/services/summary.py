@@ -109,7 +109,7 @@ def gather_summary(case: CaseFile, *, today: date | None = None, chart: bool = T
     figures = [
         FigureEvidence(
             name=r.definition.name, value=r.value, measure=r.definition.measure,
-            value_column=r.definition.value_column, definition=r.definition.describe(),
+            value_column=r.definition.value_column, definition=r.described(),
             rows=_evidence(evidence_rows(frame, r), r.definition.value_column),
             stated=r.definition.stated, sentence=r.definition.sentence, drift=list(r.drift),
             stated_range=None if r.stated is None else (r.stated.low, r.stated.high),

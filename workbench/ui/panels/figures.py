@@ -130,7 +130,7 @@ class FiguresPanel(Panel):
             "stated": r.definition.stated or "",
             "state": "DRIFT: " + "; ".join(r.drift) if r.drift else "agrees",
             "rows": r.rows,
-            "definition": r.definition.describe(),
+            "definition": r.described(),
         } for r in self.reports]
         self.model.set_frame(pd.DataFrame(rows, columns=[c.key for c in COLUMNS]))
         drifting = sum(bool(r.drift) for r in self.reports)
