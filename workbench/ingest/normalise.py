@@ -118,7 +118,7 @@ def normalise(
     check_shipments(grid, plan, file_name)
     table = _drop_blank_rows(grid)
     blank_rows = grid.table.num_rows - table.num_rows
-    rows = grid.row_numbers[_nonblank_mask(grid.table)] if blank_rows else grid.row_numbers
+    rows = grid.row_numbers[nonblank_mask(grid.table)] if blank_rows else grid.row_numbers
     width = table.num_columns
     bad = np.zeros(table.num_rows, dtype=bool)
     reasons: dict[int, list[str]] = {}
@@ -300,7 +300,8 @@ def _note_missing(findings: SheetFindings, data: pa.Table, kept_rows: np.ndarray
         findings.empty_value_rows = [int(r) for r in kept_rows[empty][:ROWS_LISTED]]
 
 
-def _nonblank_mask(table: pa.Table) -> np.ndarray:
+def nonblank_mask(table: pa.Table) -> np.ndarray:
+    """Rows with at least one filled cell (wholly blank rows are passed over)."""
     if table.num_columns == 0:
         return np.zeros(table.num_rows, dtype=bool)
     blank = None
@@ -311,7 +312,7 @@ def _nonblank_mask(table: pa.Table) -> np.ndarray:
 
 
 def _drop_blank_rows(grid: Grid) -> pa.Table:
-    mask = _nonblank_mask(grid.table)
+    mask = nonblank_mask(grid.table)
     return grid.table if mask.all() else grid.table.filter(pa.array(mask))
 
 

@@ -23,12 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.dates import AmbiguousDates, parse_dates
 from workbench.ingest.mapping import Assignment, MappingPlan
-from workbench.ingest.normalise import file_decimal
+from workbench.ingest.normalise import file_decimal, nonblank_mask
 from workbench.ingest.numbers import parse_numbers
 from workbench.ingest.readers import Grid
 
@@ -75,7 +74,7 @@ def rows_read(
     """Count the rows the import keeps and add up ``value_column`` over them."""
     table = grid.table
     width = table.num_columns
-    nonblank = _nonblank(table)
+    nonblank = nonblank_mask(table)
     if not nonblank.all():  # as the import does: the decimal mark is judged without them
         table = table.filter(pa.array(nonblank))
     undecided = ""
@@ -109,17 +108,6 @@ def rows_read(
         value=value,
         dates_undecided=undecided,
     )
-
-
-def _nonblank(table: pa.Table) -> np.ndarray:
-    """Rows with at least one filled cell (the import passes over wholly blank rows)."""
-    if table.num_columns == 0:
-        return np.zeros(table.num_rows, dtype=bool)
-    filled = None
-    for column in table.columns:
-        valid = pc.is_valid(column)
-        filled = valid if filled is None else pc.or_(filled, valid)
-    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _dated(table: pa.Table, parts: list[Assignment], date_order: str | None,
