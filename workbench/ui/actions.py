@@ -29,6 +29,9 @@ class ActionId(StrEnum):
     VIEW_SEARCH_ALL = "view.search_all"
     VIEW_CLEAR_FILTERS = "view.clear_filters"
     VIEW_RESET_LAYOUT = "view.reset_layout"
+    HELP_GUIDE = "help.guide"
+    HELP_SHORTCUTS = "help.shortcuts"
+    HELP_ABOUT = "help.about"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ SPECS: dict[ActionId, ActionSpec] = {
                                          "Notes, sources, annotations, replies, companies, goods"),
     ActionId.VIEW_CLEAR_FILTERS: ActionSpec("C&lear filters", "Ctrl+Shift+L"),
     ActionId.VIEW_RESET_LAYOUT: ActionSpec("&Reset layout", needs_case=False),
+    ActionId.HELP_GUIDE: ActionSpec("&User guide", QKeySequence.StandardKey.HelpContents,
+                                    "Short pages on each task, with screenshots",
+                                    needs_case=False),
+    ActionId.HELP_SHORTCUTS: ActionSpec("&Keyboard shortcuts", needs_case=False),
+    ActionId.HELP_ABOUT: ActionSpec("&About Case Workbench", needs_case=False),
 }
 
 

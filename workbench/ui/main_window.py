@@ -27,6 +27,7 @@ from workbench.store.bundle import is_bundle
 from workbench.store.events import Event
 from workbench.ui import jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
+from workbench.ui.help_windows import HelpWindows
 from workbench.ui.jobs import CaseJob
 from workbench.ui.loading import load_session
 from workbench.ui.panels.base import Panel
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self._opened_from: Path | None = None  # the file or folder the reporter opened
         self.source_tables: dict[str, SourceTableWindow] = {}  # by the source's SHA-256
         self.actions = build_actions(self)
+        self.help = HelpWindows(self)
         self._build_menus()
         self._build_status_bar()
         self._connect_actions()
@@ -92,6 +94,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.panels_menu = self.view_menu.addMenu("&Panels")
         self.view_menu.addAction(a[ActionId.VIEW_RESET_LAYOUT])
+        help_menu = bar.addMenu("&Help")
+        for action_id in (ActionId.HELP_GUIDE, ActionId.HELP_SHORTCUTS, None, ActionId.HELP_ABOUT):
+            help_menu.addSeparator() if action_id is None else help_menu.addAction(a[action_id])
 
     def _build_status_bar(self) -> None:
         self.status_rows = QLabel(self)
@@ -129,6 +134,9 @@ class MainWindow(QMainWindow):
             lambda: self.session and self.session.state.clear(source=self)
         )
         a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(self.reset_layout)
+        a[ActionId.HELP_GUIDE].triggered.connect(lambda: self.help.show_guide())
+        a[ActionId.HELP_SHORTCUTS].triggered.connect(self.help.show_shortcuts)
+        a[ActionId.HELP_ABOUT].triggered.connect(self.help.show_about)
 
     def update_actions(self) -> None:
         """Enable what makes sense now (one place for every action's state)."""

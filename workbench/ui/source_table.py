@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -280,6 +280,14 @@ class SourceTableWindow(QWidget):
     """A spreadsheet source, read-only: a tab per sheet, Find with Ctrl+F."""
 
     loaded = Signal()  # the tables are shown (or the sentence saying why not)
+    #: Its keyboard shortcuts, (keys, what they do), for Help > Keyboard shortcuts.
+    SHORTCUTS: ClassVar[tuple[tuple[QKeySequence.StandardKey | str, str], ...]] = (
+        (QKeySequence.StandardKey.Find, "Find in the sheet"),
+        (QKeySequence.StandardKey.FindNext, "Next match"),
+        (QKeySequence.StandardKey.FindPrevious, "Previous match"),
+        ("Shift+Return", "Previous match (in the find box)"),
+        ("Esc", "Close the find bar"),
+    )
 
     def __init__(self, case_path: Path, entry: dict[str, Any],
                  parent: QWidget | None = None) -> None:

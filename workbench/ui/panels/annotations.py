@@ -71,6 +71,8 @@ class AnnotationsPanel(Panel):
 
     NAME = "annotations"
     TITLE = "Annotations"
+    SHORTCUTS = (("Ctrl+Return", "Record the annotation being written"),
+                 ("Ctrl+Enter", "Record the annotation being written"))
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
     TABIFY_WITH = "timeline"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from workbench.analysis.view_state import StateChange
@@ -22,6 +23,8 @@ class Panel(QWidget):
     TITLE: ClassVar[str] = ""
     AREA: ClassVar[Qt.DockWidgetArea] = Qt.DockWidgetArea.RightDockWidgetArea
     TABIFY_WITH: ClassVar[str | None] = None
+    #: The panel's own keyboard shortcuts, (keys, what they do), for Help > Keyboard shortcuts.
+    SHORTCUTS: ClassVar[tuple[tuple[QKeySequence.StandardKey | str, str], ...]] = ()
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -107,6 +107,7 @@ class NotesPanel(Panel):
 
     NAME = "notes"
     TITLE = "Notes"
+    SHORTCUTS = (("Ctrl+S", "Save the note being edited"),)
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
     TABIFY_WITH = "details"
 

@@ -84,6 +84,7 @@ class RepliesPanel(Panel):
 
     NAME = "replies"
     TITLE = "Right of reply"
+    SHORTCUTS = (("Alt+R", "Go to the form that records a request or reply"),)
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
     TABIFY_WITH = "timeline"
 
