@@ -17,6 +17,16 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.settings import recent_cases
 
+#: What to click first on the sample case, shown beside its button.
+TOUR = (
+    "Open the sample case: 2,650 shipments from three vendor extracts.",
+    "Drag across 2022 on the Timeline: the table, Suppliers and the status bar total follow.",
+    "Choose a supplier in Suppliers: its Supplier profile shows every spelling and the "
+    "suggested ones.",
+    "Open the Figures panel and press Enter on a figure: the rows behind the story's number.",
+    "Press F1 for the guide: import, clean up names, right of reply, figures, export, share.",
+)
+
 
 def sample_case_path() -> Path | None:
     """The sample case shipped beside the package, when it is there."""
@@ -48,12 +58,19 @@ class StartPage(QWidget):
             button.clicked.connect(signal.emit)
             buttons.addWidget(button)
         sample = sample_case_path()
+        buttons.addStretch(1)
+        tour_row = QHBoxLayout()
         if sample is not None:
             button = QPushButton("Open the sample case (Aurus)", self)
             button.setObjectName("start_page.sample")
             button.clicked.connect(lambda: self.open_requested.emit(sample))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            tour = QLabel("<b>New here? A five-minute tour</b><ol>"
+                          + "".join(f"<li>{step}</li>" for step in TOUR) + "</ol>", self)
+            tour.setObjectName("start_page.tour")
+            tour.setTextFormat(Qt.TextFormat.RichText)
+            tour.setWordWrap(True)
+            tour_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            tour_row.addWidget(tour, 1)
         self.recent = QListWidget(self)
         self.recent.setObjectName("start_page.recent")
         self.recent.itemActivated.connect(
@@ -68,6 +85,8 @@ class StartPage(QWidget):
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addWidget(title)
         layout.addLayout(buttons)
+        layout.addSpacing(12)
+        layout.addLayout(tour_row)
         layout.addSpacing(16)
         layout.addWidget(QLabel("<b>Recent cases</b>" if self.recent.count() else
                                 "<i>No recent cases yet.</i>"))
