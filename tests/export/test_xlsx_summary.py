@@ -120,7 +120,9 @@ def test_summary_states_case_and_figures(exported: Exported) -> None:
         figure = by_label[name]
         assert figure[0] == pytest.approx(value, abs=0.005)
         assert figure[2] == "no drift"
-        assert "sum of stat_value_usd over shipments where" in figure[5]
+        assert "sum of statistical value, USD over shipments where" in figure[5]
+        assert "stat_value_usd" not in figure[5]
+        assert "origin_country" not in figure[5]
     assert by_label["Produced in South Korea"][1] == "almost $15.5 million"
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import RECORD, FilterHistory, StateChange
 from workbench.errors import WorkbenchError
+from workbench.labels import lower_label
 from workbench.services.cases import load_shipments, new_case, open_case
 from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
         view, value = self.session.view, self.session.summary.value_column
         shown = len(view.filtered)
         self.status_rows.setText(f"{shown:,} of {view.total:,} shipments")
-        label = "statistical value, USD" if value == "stat_value_usd" else value
+        label = lower_label(value)
         self.status_total.setText(f"Total {label}: {self.session.filtered_total():,.2f}")
 
     def _on_export_chart(self) -> None:

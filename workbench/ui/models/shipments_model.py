@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
+from workbench import labels
 from workbench.analysis.view_state import DATA, FILTER, StateChange
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import country_label
@@ -38,12 +39,6 @@ MONEY_COLUMNS = frozenset({"stat_value_usd", "invoice_value", "customs_value_rub
 WEIGHT_COLUMNS = frozenset({"net_kg", "gross_kg"})
 #: Whole numbers that identify rather than count: shown without thousands separators.
 IDENTIFIER_NUMBERS = frozenset({"item_no", "source_row"})
-PROVENANCE_LABELS = {
-    "source_file": "Source file",
-    "source_sha256": "Source SHA-256",
-    "source_sheet": "Source sheet",
-    "source_row": "Source row",
-}
 #: Text longer than this also comes as a tooltip (the cell may elide it).
 _LONG_TEXT = 40
 #: What a value-basis cell shows when the shipment was kept without a value.
@@ -57,10 +52,8 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def column_label(name: str) -> str:
-    """The reader's name of a column: canonical labels, provenance labels, else its own name."""
-    if name in BY_NAME:
-        return BY_NAME[name].label
-    return PROVENANCE_LABELS.get(name, name)
+    """The reader's name of a column, from the table of labels (unknown names made words)."""
+    return labels.column_label(name)
 
 
 def format_money(value: float) -> str:
