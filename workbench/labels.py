@@ -48,7 +48,7 @@ COLUMNS: dict[str, str] = {
     "trademark": QT_TRANSLATE_NOOP(COLUMN, "Trademark"),
     "hs_code": QT_TRANSLATE_NOOP(COLUMN, "HS code"),
     "description": QT_TRANSLATE_NOOP(COLUMN, "Description"),
-    "origin_country": QT_TRANSLATE_NOOP(COLUMN, "Country of origin"),
+    "origin_country": QT_TRANSLATE_NOOP(COLUMN, "Origin country"),
     "trading_country": QT_TRANSLATE_NOOP(COLUMN, "Trading country"),
     "departure_country": QT_TRANSLATE_NOOP(COLUMN, "Departure country"),
     "destination_country": QT_TRANSLATE_NOOP(COLUMN, "Destination country"),

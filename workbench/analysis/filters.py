@@ -45,7 +45,7 @@ class Condition:
         return cond
 
     def describe(self) -> str:
-        """Plain words for captions and exports: ``country of origin is KR``."""
+        """Plain words for captions and exports: ``origin country is KR``."""
         words = {"=": "is", "!=": "is not", "<": "before/below", "<=": "up to", ">": "after/above",
                  ">=": "from", "contains": "contains", "in": "is one of", "between": "between",
                  "empty": "is empty"}
