@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
 
     def open_case(self, path: Path) -> bool:
         """Open a case file or folder; says why in one sentence when it cannot."""
-        self.ensure_identity()
+        unnamed = self.ensure_identity()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
         try:
@@ -193,7 +193,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{session.summary.title} — {APP_NAME}")
         settings.remember_case(Path(path))
         self._opened_from = Path(path)
-        self.statusBar().showMessage(f"Opened {session.summary.title}", 4000)
+        self.statusBar().showMessage(f"Opened {session.summary.title}. {unnamed}".strip(),
+                                     15000 if unnamed else 4000)
         self._update_status()
         self.update_actions()
         return True
@@ -418,18 +419,19 @@ class MainWindow(QMainWindow):
 
     # -- who is working, and how things look ----------------------------------------------------
 
-    def ensure_identity(self) -> None:
-        """On first run (no name saved, no ``WORKBENCH_AUTHOR``), ask who is working, once."""
+    def ensure_identity(self) -> str:
+        """On first run (no name saved, no ``WORKBENCH_AUTHOR``), ask who is working, once;
+        returns a sentence to show when the reporter would not say."""
         if self._asked_identity or os.environ.get("WORKBENCH_AUTHOR", "").strip():
-            return
+            return ""
         self._asked_identity = True
         if preferences.load()[0].name:
-            return
+            return ""
         dialog = PreferencesDialog(self, first_run=True)
-        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
-            self.statusBar().showMessage(
-                f"Changes are recorded as '{current_author()}' until you give your name in "
-                "Edit > Preferences.", 15000)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            return ""
+        return (f"Changes are recorded as '{current_author()}' until you give your name in "
+                "Edit > Preferences.")
 
     def edit_preferences(self) -> None:
         """Edit > Preferences: name, initials, styles; the open case's value basis, key date."""
