@@ -49,6 +49,20 @@ def _answer(qtbot, name: str, seen: list[PreferencesDialog], *, ok: bool = True)
     QTimer.singleShot(0, answer)
 
 
+def _when_dialog(act) -> None:
+    """Call ``act(dialog)`` once the Preferences dialog is up (looking for a second at most)."""
+    tries = iter(range(50))
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, PreferencesDialog):
+            act(dialog)
+        elif next(tries, None) is not None:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)
+
+
 def _history_rows(window) -> list[dict[str, str]]:
     model = window.panels["history"].model
     return [{c.key: str(model.row_key(r, c.key)) for c in model.columns}
@@ -149,11 +163,7 @@ def test_preferences_edit_the_name_styles_and_the_case_value_basis(
     assert win.status_total.text().endswith(".74") or "." in win.status_total.text()[-3:]
     seen: list[PreferencesDialog] = []
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PreferencesDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog: PreferencesDialog) -> None:
         seen.append(dialog)
         dialog.name.selectAll()
         qtbot.keyClicks(dialog.name, "Mei Lin")
@@ -165,7 +175,7 @@ def test_preferences_edit_the_name_styles_and_the_case_value_basis(
         assert dialog.value_column.currentText() == "Statistical value, USD"
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, answer)
+    _when_dialog(answer)
     action.trigger()
     assert len(seen) == 1
     assert preferences.load()[0].name == "Mei Lin"
@@ -195,17 +205,13 @@ def test_value_basis_of_a_case_file_changes_in_preferences(
     win.show()
     assert win.open_case(own)
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PreferencesDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog: PreferencesDialog) -> None:
         assert dialog.value_column.isEnabled()
         dialog.value_column.setCurrentIndex(dialog.value_column.findData("customs_value_rub"))
         dialog.key_date.setText("2022-03-01")
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, answer)
+    _when_dialog(answer)
     win.actions[ActionId.EDIT_PREFERENCES].trigger()
     assert win.session.summary.value_column == "customs_value_rub"
     assert win.status_total.text().startswith("Total customs value, RUB: ")

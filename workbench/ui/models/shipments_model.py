@@ -430,7 +430,7 @@ class ShipmentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column_label(name)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{column_label(name)} ({name})"
+            return f"{column_label(name)}: written {name} in the command line's filters"
         if role == self.COLUMN_ROLE:
             return name
         return None
