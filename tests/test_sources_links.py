@@ -46,7 +46,7 @@ def test_source_where_selects_its_shipments(case_path: Path, tmp_path: Path) -> 
         assert mask.sum() == 1
         assert frame.loc[mask, "origin_country"].tolist() == ["HK"]
         summary = history(case)[-1]["summary"]
-        assert summary == "source 'invoice' added (invoice.txt); origin_country is HK"
+        assert summary == "source 'invoice' added (invoice.txt); origin country is HK"
         with pytest.raises(FilterError, match="operator"):
             notes.add_source(case, _doc(tmp_path, "b.txt"),
                              where=[{"column": "origin_country", "op": "~", "value": "K"}])

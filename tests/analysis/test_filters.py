@@ -90,7 +90,7 @@ def test_empty_selects_the_rows_without_a_value(frame: pd.DataFrame) -> None:
         False, False, False, True]
     assert run_query(frame, [empty]).rows == 1
     assert run_query(frame, [empty]).total == 0.0
-    assert empty.describe() == "stat_value_usd is empty"
+    assert empty.describe() == "statistical value, USD is empty"
     assert Condition.from_json(empty.as_json()) == empty  # saved in figures and annotations
     with pytest.raises(FilterError, match="not a filter operator"):
         Condition.from_json({"column": "stat_value_usd", "op": "blank", "value": ""})

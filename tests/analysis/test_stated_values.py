@@ -44,5 +44,5 @@ def test_measures_sum_count_and_distinct() -> None:
     assert measure(frame, FigureDefinition("d", (), "distinct", distinct_column="sender"))[0] == 3
     with pytest.raises(FilterError, match="distinct"):
         measure(frame, FigureDefinition("d", (), "distinct", distinct_column="nope"))
-    assert "number of shipments over shipments where origin_country is KR" in FigureDefinition(
+    assert "number of shipments over shipments where origin country is KR" in FigureDefinition(
         "c", kr, "count").describe()

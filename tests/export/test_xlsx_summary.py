@@ -115,12 +115,16 @@ def test_summary_states_case_and_figures(exported: Exported) -> None:
     assert by_label["Coverage window (from, to)"][:2] == (datetime(2018, 1, 1),
                                                           datetime(2023, 12, 31))
     assert by_label["Key date"][0] == datetime(2022, 2, 24)
+    assert by_label["Value basis"][0] == "Statistical value, USD"
+    assert "origin country is KR" in by_label["Produced in South Korea"][5]
     assert by_label["Caveats"][0] == "Customs data available for 2018 to 2023 only."
     for name, value in FIGURES.items():
         figure = by_label[name]
         assert figure[0] == pytest.approx(value, abs=0.005)
         assert figure[2] == "no drift"
-        assert "sum of stat_value_usd over shipments where" in figure[5]
+        assert "sum of statistical value, USD over shipments where" in figure[5]
+        assert "stat_value_usd" not in figure[5]
+        assert "origin_country" not in figure[5]
     assert by_label["Produced in South Korea"][1] == "almost $15.5 million"
 
 

@@ -60,7 +60,7 @@ def test_the_sample_carries_the_four_published_figures(sample_case: Path, capsys
     assert figures["Produced in South Korea"]["rows"] == 1140
     assert figures["Total imports 2018-2023"]["coverage"] == {"start": "2018-01-01",
                                                                "end": "2023-12-31"}
-    assert "origin_country is KR" in figures["Produced in South Korea"]["definition"]
+    assert "origin country is KR" in figures["Produced in South Korea"]["definition"]
 
 
 def test_one_more_row_makes_the_affected_figures_drift(folder: Path, tmp_path: Path,

@@ -9,8 +9,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never touch the real user settings."""
+    """Tests never touch the real user settings; the reporter has said who they are (the
+    first-run question has its own test, which starts from no preferences at all)."""
+    from workbench.services import preferences
+
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    preferences.save(preferences.Preferences("Test Reporter", "TR"))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_the_samples_annotations_load_and_mark_their_rows(session, qtbot, qtmode
     abouts = [panel.model.row_key(r, "about") for r in range(panel.model.rowCount())]
     assert "Company KYUNGKI INDUSTRIAL CO., LTD" in abouts
     assert "Company RAIN ELECTRONICS CO LIMITED" in abouts
-    assert any("origin_country is KR" in a for a in abouts)
+    assert any("origin country is KR" in a for a in abouts)
     qtmodeltester.check(panel.model)
 
     panel.search.setText("follow up")

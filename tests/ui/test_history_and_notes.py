@@ -21,21 +21,34 @@ def test_history_lists_imports_and_journal_events(window, qtmodeltester, tmp_pat
     panel = window.panels["history"]
     rows = _rows(panel)
     kinds = {r["kind"] for r in rows}
-    assert "import" in kinds
-    assert {"reply.request", "note.saved", "source.added"} <= kinds
+    assert "Import" in kinds
+    assert {"Asked for comment", "Note saved", "Source added", "Reply received"} <= kinds
     assert any(r["author"] == "sample reporter" and r["time"].startswith("2024-05-27")
-               for r in rows if r["kind"] == "reply.request")
-    assert all(r["author"] and r["time"] for r in rows)
-    times = [r["time"] for r in rows]
+               for r in rows if r["kind"] == "Asked for comment")
+    assert all(r["author"] for r in rows)
+    # What the case folder brought is dated by what it describes, never by clock zero.
+    folder = [r for r in rows if r["author"] == "case folder"]
+    assert folder
+    assert not any(r["time"].startswith("1970") for r in rows)
+    assert {"2018-05", "2022-02-24", "2024-02"} <= {r["time"] for r in folder}
+    times = [r["time"] for r in rows if r["author"] != "case folder"]
+    assert all(times)
     assert times == sorted(times, reverse=True)  # newest first
+    # No machine name reaches the reporter: not in kinds, summaries or headers.
+    shown = [r["kind"] for r in rows] + [r["summary"] for r in rows] + [
+        str(panel.model.headerData(c, Qt.Orientation.Horizontal))
+        for c in range(panel.model.columnCount())]
+    for internal in ("stat_value_usd", "origin_country", "figure.saved", "reply.response"):
+        assert not any(internal in text for text in shown), internal
+    assert not any("_" in r["kind"] or "." in r["kind"] for r in rows)
     qtmodeltester.check(panel.model)
 
     panel.company.setText("Kyungki")
     panel.reload()
     narrowed = _rows(panel)
     assert 0 < len(narrowed) < len(rows)
-    assert all(r["kind"] != "import" for r in narrowed)
-    assert any("Kyungki" in r["summary"] or r["kind"].startswith("reply") for r in narrowed)
+    assert all(r["kind"] != "Import" for r in narrowed)
+    assert any("Kyungki" in r["summary"] for r in narrowed)
 
     panel.company.clear()
     panel.reload()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.filters import Condition, FilterError, apply
+from workbench.labels import MEASURE, label, lower_label
 
 MEASURES = ("sum", "count", "distinct")
 #: Words that scale a number, by their lower-case spelling.
@@ -101,12 +102,15 @@ class FigureDefinition:
 
     def describe(self) -> str:
         """The definition in plain words, for the Summary sheet and the command line."""
-        what = {"sum": f"sum of {self.value_column}", "count": "number of shipments",
-                "distinct": f"number of distinct {self.distinct_column}"}[self.measure]
+        what = label(MEASURE, self.measure)
+        if self.measure == "sum":
+            what = f"{what} {lower_label(self.value_column)}"
+        elif self.measure == "distinct":
+            what = f"{what} {lower_label(str(self.distinct_column))}"
         where = "; ".join(c.describe() for c in self.conditions) or "all shipments"
         parts = [f"{what} over shipments where {where}"]
         if self.country_column:
-            parts.append(f"country column {self.country_column}")
+            parts.append(f"countries by {lower_label(self.country_column)}")
         start, end = self.coverage
         if start or end:
             parts.append(f"data available {start or '?'} to {end or '?'}")

@@ -19,6 +19,7 @@ import pandas as pd
 from workbench.analysis.frame import column_kind
 from workbench.errors import WorkbenchError
 from workbench.ingest.columns import Kind
+from workbench.labels import lower_label
 
 OPS = ("=", "!=", "<", "<=", ">", ">=", "in", "contains", "between", "empty")
 
@@ -44,18 +45,18 @@ class Condition:
         return cond
 
     def describe(self) -> str:
-        """Plain words for captions and exports: ``origin_country is KR``."""
+        """Plain words for captions and exports: ``origin country is KR``."""
         words = {"=": "is", "!=": "is not", "<": "before/below", "<=": "up to", ">": "after/above",
                  ">=": "from", "contains": "contains", "in": "is one of", "between": "between",
                  "empty": "is empty"}
         if self.op == "empty":
-            return f"{self.column} is empty"
+            return f"{lower_label(self.column)} is empty"
         value = self.value
         if self.op == "in":
             value = ", ".join(map(str, value))
         elif self.op == "between":
             value = f"{value[0]} and {value[1]}"
-        return f"{self.column} {words[self.op]} {value}"
+        return f"{lower_label(self.column)} {words[self.op]} {value}"
 
 
 _WHERE = re.compile(r"^\s*([^=!<>~]+?)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$", re.S)

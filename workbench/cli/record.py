@@ -131,7 +131,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     def text() -> str:
         return "\n".join(
-            f"{e['time']}  {e['id'][:12]}  {e['author']:<12} {e['summary']}"
+            f"{e['time'] or 'undated'}  {e['id'][:12]}  {e['author']:<12} {e['summary']}"
             + ("  (undone)" if e["undone"] else "")
             for e in changes
         )

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from workbench.errors import WorkbenchError
+from workbench.labels import column_label
 from workbench.store.durable import atomic_target
 
 #: Rows a worksheet holds, header included (Excel's limit).
@@ -493,7 +494,7 @@ def _write_summary_sheet(
     start, end = data.coverage
     line("Coverage window (from, to)", start, end, number_format=DATE_FORMAT)
     line("Key date", data.key_date, number_format=DATE_FORMAT)
-    line("Value basis", data.value_column)
+    line("Value basis", column_label(data.value_column))
     for i, caveat in enumerate(data.caveats or ["none recorded"]):
         line("Caveats" if i == 0 else "", caveat)
     append([])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from workbench.analysis.filters import Condition
-from workbench.ingest.columns import BY_NAME
+from workbench.labels import column_label, event_label
+from workbench.services.identity import FOLDER_CLOCK
 from workbench.store import events
 from workbench.store.case import CaseFile
 
@@ -17,6 +19,26 @@ def hlc_time(hlc: str) -> str:
     millis, _ = events.parse_hlc(hlc)
     moment = datetime.fromtimestamp(millis / 1000, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+#: A date written in a file's name: ``sanctions_2024-02.md``, ``letter-2024-06-05.pdf``.
+_NAMED_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
+
+
+def described_date(payload: dict[str, Any]) -> str:
+    """The date a case-folder event is about: a marker's date, a source's date obtained, else a
+    date in the file's name (``YYYY-MM`` or ``YYYY-MM-DD``); "" when it names none."""
+    for key in ("date", "obtained_on"):
+        if isinstance(payload.get(key), str) and payload[key]:
+            return str(payload[key])
+    found = _NAMED_DATE.search(str(payload.get("origin") or payload.get("name") or ""))
+    return found.group(1) if found else ""
+
+
+def event_time(e: events.Event) -> str:
+    """When an event happened: its clock, or for what the case folder brought (written at clock
+    zero so every copy writes it alike) the date it describes."""
+    return described_date(e.payload) if e.hlc == FOLDER_CLOCK else hlc_time(e.hlc)
 
 
 def _names(p: dict[str, Any]) -> str:
@@ -58,7 +80,7 @@ def _value(field: object, value: object) -> str:
 
 def _chosen(p: dict[str, Any]) -> str:
     name = str(p.get("field"))
-    label = BY_NAME[name].label if name in BY_NAME else name
+    label = column_label(name)
     source = p.get("source") if isinstance(p.get("source"), dict) else {}
     sheet = f" sheet {source.get('sheet')}" if source.get("sheet") else ""
     return (f"counted {label} {_value(name, p.get('value'))} from {source.get('file')}{sheet} "
@@ -82,7 +104,8 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "company.renamed": lambda p: f"renamed {p.get('name')} to {p.get('display')}",
     "company.suggestion_rejected": lambda p: f"kept apart {_names(p)}",
     "event.undone": lambda p: ("redid " if p.get("kind") == "event.undone" else "undid ")
-    + str(p.get("summary") or f"{p.get('kind')} {str(p.get('event'))[:12]}"),
+    + str(p.get("summary") or f"{event_label(str(p.get('kind'))).lower()} "
+          f"{str(p.get('event'))[:12]}"),
     "import": lambda p: f"import of {p.get('file')}: {p.get('imported')} imported, "
     f"{p.get('duplicates')} duplicates, {p.get('rejected')} rejected"
     + (f", {p['discrepancies']} discrepancies" if p.get("discrepancies") else ""),
@@ -103,7 +126,7 @@ def summarise(kind: str, payload: dict[str, Any]) -> str:
         return known(payload)
     detail = payload.get("text") or payload.get("title") or payload.get("name") or ""
     who = f" ({payload['company']})" if payload.get("company") else ""
-    return f"{kind}{who}" + (f": '{_clip(detail)}'" if detail else "")
+    return f"{event_label(kind)}{who}" + (f": '{_clip(detail)}'" if detail else "")
 
 
 def _mentions(payload: dict[str, Any], wanted: set[str]) -> bool:
@@ -122,7 +145,7 @@ def history(
     log = events.read(case.conn)
     undone = events.undone_ids(log)
     return [
-        {"id": e.id, "time": hlc_time(e.hlc), "author": e.author, "kind": e.kind,
+        {"id": e.id, "time": event_time(e), "author": e.author, "kind": e.kind,
          "summary": summarise(e.kind, e.payload), "undone": e.id in undone}
         for e in log
         if not wanted or _mentions(e.payload, wanted)
@@ -131,5 +154,5 @@ def history(
 
 def event_json(e: events.Event) -> dict[str, object]:
     """One event as the command line prints it."""
-    return {"id": e.id, "time": hlc_time(e.hlc), "author": e.author, "kind": e.kind,
+    return {"id": e.id, "time": event_time(e), "author": e.author, "kind": e.kind,
             "summary": summarise(e.kind, e.payload), "payload": e.payload}

@@ -5,12 +5,19 @@ from __future__ import annotations
 import getpass
 import os
 
+from workbench.services import preferences
+
 
 def current_author() -> str:
-    """``WORKBENCH_AUTHOR`` if set, else the login name."""
+    """Who is working: ``WORKBENCH_AUTHOR`` if set (an override for scripts and tests), else
+    the name saved in the preferences (the window asks for it on first run), else the login
+    name."""
     name = os.environ.get("WORKBENCH_AUTHOR", "").strip()
     if name:
         return name
+    saved, _problem = preferences.load()
+    if saved.name:
+        return saved.name
     try:
         return getpass.getuser()
     except (KeyError, OSError):

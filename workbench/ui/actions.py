@@ -25,6 +25,7 @@ class ActionId(StrEnum):
     APP_QUIT = "app.quit"
     EDIT_UNDO = "edit.undo"
     EDIT_REDO = "edit.redo"
+    EDIT_PREFERENCES = "edit.preferences"
     VIEW_FIND = "view.find"
     VIEW_SEARCH_ALL = "view.search_all"
     VIEW_CLEAR_FILTERS = "view.clear_filters"
@@ -40,6 +41,7 @@ class ActionSpec:
     shortcut: QKeySequence.StandardKey | str | None = None
     tip: str = ""
     needs_case: bool = True
+    also: str | None = None  # a second shortcut, where the platform's standard one is missing
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -67,6 +69,10 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.EDIT_UNDO: ActionSpec("&Undo", QKeySequence.StandardKey.Undo,
                                    "Undo the last change: a filter or the record"),
     ActionId.EDIT_REDO: ActionSpec("&Redo", QKeySequence.StandardKey.Redo),
+    ActionId.EDIT_PREFERENCES: ActionSpec(
+        "&Preferences…", QKeySequence.StandardKey.Preferences,
+        "Your name and initials, number and date styles, the case's value basis and key date",
+        needs_case=False, also="Ctrl+,"),
     ActionId.VIEW_FIND: ActionSpec("&Find…", QKeySequence.StandardKey.Find,
                                    "Search names, descriptions and codes"),
     ActionId.VIEW_SEARCH_ALL: ActionSpec("&Search everything…", "Ctrl+Shift+F",
@@ -88,6 +94,10 @@ def build_actions(parent: QWidget) -> dict[ActionId, QAction]:
         action.setObjectName(action_id.value)
         if spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.also is not None:
+            keys = [k for k in action.shortcuts() if not k.isEmpty()]
+            if QKeySequence(spec.also) not in keys:
+                action.setShortcuts([*keys, QKeySequence(spec.also)])
         if spec.tip:
             action.setStatusTip(spec.tip)
         actions[action_id] = action

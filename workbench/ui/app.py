@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench import __version__
+from workbench import __version__, labels
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "workbench.svg"
 
@@ -21,6 +22,7 @@ def application() -> QApplication:
     app.setApplicationName("Case Workbench")
     app.setOrganizationName("Case Workbench")
     app.setApplicationVersion(__version__)
+    labels.install_translator(QCoreApplication.translate)  # a loaded QTranslator applies
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     return app

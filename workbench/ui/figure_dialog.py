@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from workbench.analysis.figures import parse_stated
 from workbench.analysis.filters import Condition, FilterError
 from workbench.errors import WorkbenchError
+from workbench.labels import lower_label
 from workbench.services.companies import CompanyBook
 from workbench.services.figures import save_figure
 from workbench.store.events import Event
@@ -51,7 +52,7 @@ class FigureDialog(QDialog):
         where = "; ".join(c.describe() for c in conditions) or "all shipments"
         self.definition = QLabel(f"Rows where {where}: {len(session.filtered_rows):,} rows, "
                                  f"{session.filtered_total():,.2f} "
-                                 f"{session.summary.value_column}")
+                                 f"{lower_label(session.summary.value_column)}")
         self.definition.setWordWrap(True)
         self.name = QLineEdit()
         self.name.setObjectName("figure_dialog.name")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,10 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import RECORD, FilterHistory, StateChange
 from workbench.errors import WorkbenchError
+from workbench.labels import lower_label
+from workbench.services import preferences
 from workbench.services.cases import load_shipments, new_case, open_case
+from workbench.services.identity import current_author
 from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
 from workbench.store.bundle import is_bundle
@@ -30,11 +34,13 @@ from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.help_windows import HelpWindows
 from workbench.ui.jobs import CaseJob
 from workbench.ui.loading import load_session
+from workbench.ui.models.shipments_model import format_money, set_styles
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
 from workbench.ui.panels.search import SearchPanel
 from workbench.ui.panels.shipments import ShipmentsPanel
+from workbench.ui.preferences_dialog import PreferencesDialog
 from workbench.ui.session import CaseSession
 from workbench.ui.share_dialog import share_from_window
 from workbench.ui.source_table import SourceTableWindow
@@ -68,6 +74,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect_actions()
+        self._asked_identity = False
+        self._apply_preferences()
         self._show_start_page()
         self.resize(1400, 900)
         self.update_actions()
@@ -87,6 +95,8 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(a[ActionId.EDIT_UNDO])
         edit_menu.addAction(a[ActionId.EDIT_REDO])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a[ActionId.EDIT_PREFERENCES])
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(a[ActionId.VIEW_FIND])
         self.view_menu.addAction(a[ActionId.VIEW_SEARCH_ALL])
@@ -126,6 +136,7 @@ class MainWindow(QMainWindow):
         a[ActionId.APP_QUIT].triggered.connect(self.close)
         a[ActionId.EDIT_UNDO].triggered.connect(lambda: self._edit(undo=True))
         a[ActionId.EDIT_REDO].triggered.connect(lambda: self._edit(undo=False))
+        a[ActionId.EDIT_PREFERENCES].triggered.connect(self.edit_preferences)
         a[ActionId.VIEW_FIND].triggered.connect(
             lambda: self.shipments and self.shipments.focus_search()
         )
@@ -169,6 +180,7 @@ class MainWindow(QMainWindow):
 
     def open_case(self, path: Path) -> bool:
         """Open a case file or folder; says why in one sentence when it cannot."""
+        unnamed = self.ensure_identity()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
         try:
@@ -189,7 +201,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{session.summary.title} — {APP_NAME}")
         settings.remember_case(Path(path))
         self._opened_from = Path(path)
-        self.statusBar().showMessage(f"Opened {session.summary.title}", 4000)
+        self.statusBar().showMessage(f"Opened {session.summary.title}. {unnamed}".strip(),
+                                     15000 if unnamed else 4000)
         self._update_status()
         self.update_actions()
         return True
@@ -409,8 +422,45 @@ class MainWindow(QMainWindow):
         view, value = self.session.view, self.session.summary.value_column
         shown = len(view.filtered)
         self.status_rows.setText(f"{shown:,} of {view.total:,} shipments")
-        label = "statistical value, USD" if value == "stat_value_usd" else value
-        self.status_total.setText(f"Total {label}: {self.session.filtered_total():,.2f}")
+        label = lower_label(value)
+        self.status_total.setText(f"Total {label}: {format_money(self.session.filtered_total())}")
+
+    # -- who is working, and how things look ----------------------------------------------------
+
+    def ensure_identity(self) -> str:
+        """On first run (no name saved, no ``WORKBENCH_AUTHOR``), ask who is working, once;
+        returns a sentence to show when the reporter would not say."""
+        if self._asked_identity or os.environ.get("WORKBENCH_AUTHOR", "").strip():
+            return ""
+        self._asked_identity = True
+        if preferences.load()[0].name:
+            return ""
+        dialog = PreferencesDialog(self, first_run=True)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            return ""
+        return (f"Changes are recorded as '{current_author()}' until you give your name in "
+                "Edit > Preferences.")
+
+    def edit_preferences(self) -> None:
+        """Edit > Preferences: name, initials, styles; the open case's value basis, key date."""
+        path = self.session.summary.path if self.session is not None else None
+        dialog = PreferencesDialog(self, case_path=path, opened_from=self._opened_from)
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+            return
+        self._apply_preferences()
+        if dialog.case_saved is not None and self.session is not None:
+            self.open_case(self._opened_from or self.session.summary.path)
+        elif self.shipments is not None:
+            self.shipments.table.viewport().update()
+            self._update_status()
+        self.statusBar().showMessage(f"Preferences saved; changes are recorded as "
+                                     f"'{current_author()}'.", 8000)
+
+    def _apply_preferences(self) -> None:
+        prefs, problem = preferences.load()
+        set_styles(prefs)
+        if problem:
+            self.statusBar().showMessage(problem, 15000)
 
     def _on_export_chart(self) -> None:
         timeline = self.panels.get("timeline")

@@ -1,16 +1,18 @@
 """Declared, versioned user settings, kept apart from the window layout.
 
-Settings live in an INI file under the user's configuration folder, or under
+Settings live in INI files in the user's configuration folder (the same folder as the
+reporter's ``preferences.json``, see ``workbench.services.preferences``), or under
 ``WORKBENCH_CONFIG_DIR`` when that is set (tests set it, so they never touch real settings).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
+
+from workbench.services import preferences
 
 SETTINGS_VERSION = 1
 LAYOUT_VERSION = 2  # bump when docks change so an old saved layout is not restored
@@ -24,16 +26,14 @@ class Setting:
     doc: str
 
 
-AUTHOR = Setting("user/author", "", "Name written into every change you make")
+#: The reporter's name, initials and number and date styles are not here but in
+#: ``preferences.json`` (``workbench.services.preferences``, versioned there), which the command
+#: line reads too; the case's value basis and key date are the case's own (its meta table).
 RECENT = Setting("cases/recent", [], "Case files and folders opened lately, newest first")
 
 
 def config_dir() -> Path:
-    override = os.environ.get("WORKBENCH_CONFIG_DIR")
-    if override:
-        return Path(override)
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    return Path(base or Path.home() / ".config" / "case-workbench")
+    return preferences.config_dir()
 
 
 def _store(name: str) -> QSettings:

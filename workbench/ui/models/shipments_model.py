@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -26,9 +27,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
+from workbench import labels
 from workbench.analysis.view_state import DATA, FILTER, StateChange
 from workbench.ingest.columns import BY_NAME, Kind
 from workbench.ingest.countries import country_label
+from workbench.services.preferences import Preferences
 from workbench.ui.annotation_layer import layer_of
 from workbench.ui.session import CaseSession
 
@@ -38,12 +41,6 @@ MONEY_COLUMNS = frozenset({"stat_value_usd", "invoice_value", "customs_value_rub
 WEIGHT_COLUMNS = frozenset({"net_kg", "gross_kg"})
 #: Whole numbers that identify rather than count: shown without thousands separators.
 IDENTIFIER_NUMBERS = frozenset({"item_no", "source_row"})
-PROVENANCE_LABELS = {
-    "source_file": "Source file",
-    "source_sha256": "Source SHA-256",
-    "source_sheet": "Source sheet",
-    "source_row": "Source row",
-}
 #: Text longer than this also comes as a tooltip (the cell may elide it).
 _LONG_TEXT = 40
 #: What a value-basis cell shows when the shipment was kept without a value.
@@ -57,22 +54,34 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def column_label(name: str) -> str:
-    """The reader's name of a column: canonical labels, provenance labels, else its own name."""
-    if name in BY_NAME:
-        return BY_NAME[name].label
-    return PROVENANCE_LABELS.get(name, name)
+    """The reader's name of a column, from the table of labels (unknown names made words)."""
+    return labels.column_label(name)
+
+
+#: How numbers and dates look (Edit > Preferences); the window sets it with set_styles().
+_styles = Preferences()
+
+
+def set_styles(prefs: Preferences) -> None:
+    """Show numbers and dates in ``prefs``' styles from the next paint on."""
+    global _styles
+    _styles = prefs
 
 
 def format_money(value: float) -> str:
-    return f"{value:,.2f}"
+    return _styles.format_number(f"{value:,.2f}")
 
 
 def format_weight(value: float) -> str:
-    return _trim(f"{value:,.3f}")
+    return _styles.format_number(_trim(f"{value:,.3f}"))
 
 
 def format_number(value: float) -> str:
-    return _trim(f"{value:,.4f}")
+    return _styles.format_number(_trim(f"{value:,.4f}"))
+
+
+def format_day(day: date) -> str:
+    return _styles.format_date(day)
 
 
 def format_identifier(value: float) -> str:
@@ -106,7 +115,7 @@ def cell_text(name: str, value: object) -> str:
     if isinstance(value, float) and value != value:
         return ""
     if isinstance(value, pd.Timestamp | np.datetime64):
-        return str(pd.Timestamp(value).date())
+        return format_day(pd.Timestamp(value).date())
     if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         return number_format(name)(float(value))
     return str(value)
@@ -130,8 +139,8 @@ def _prepare(name: str, series: pd.Series) -> _Cells:
         days = series.to_numpy().astype("datetime64[D]")
 
         def date_text(pos: int) -> str:
-            text = str(days[pos])
-            return "" if text == "NaT" else text
+            day = days[pos]
+            return "" if np.isnat(day) else format_day(day.item())
 
         return _Cells(date_text)
     if dtype.kind in "fiub" or str(dtype) in ("Int64", "Float64"):
@@ -421,7 +430,7 @@ class ShipmentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column_label(name)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{column_label(name)} ({name})"
+            return f"{column_label(name)}: written {name} in the command line's filters"
         if role == self.COLUMN_ROLE:
             return name
         return None

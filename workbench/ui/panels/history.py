@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import RECORD, StateChange
 from workbench.errors import WorkbenchError
+from workbench.labels import event_label, field_label
 from workbench.services.history import history, summarise
 from workbench.services.undo import NOT_UNDOABLE
 from workbench.store import events
@@ -27,10 +28,10 @@ from workbench.ui.panels.base import Panel, list_table
 from workbench.ui.session import CaseSession
 
 COLUMNS = [
-    Column("time", "Time (UTC)"),
-    Column("author", "Author"),
-    Column("kind", "Kind"),
-    Column("summary", "What changed"),
+    Column("time", field_label("time")),
+    Column("author", field_label("author")),
+    Column("kind", field_label("kind")),
+    Column("summary", field_label("summary")),
     Column("state", ""),
 ]
 UNDONE_COLOUR = QColor("#8a8a8a")
@@ -177,7 +178,8 @@ class HistoryPanel(Panel):
         shown = [r for r in self.rows if all(w in r["summary"].casefold() for w in words)]
         self.shown = shown
         frame = pd.DataFrame(
-            [{**r, "time": _shown_time(r["time"]), "state": "undone" if r["undone"] else ""}
+            [{**r, "time": _shown_time(r["time"]), "kind": event_label(r["kind"]),
+              "state": "undone" if r["undone"] else ""}
              for r in shown],
             columns=[c.key for c in COLUMNS],
         )

@@ -35,6 +35,7 @@ from workbench.analysis.frame import column_kind
 from workbench.analysis.view_state import DATA, FILTER, SELECTION, StateChange
 from workbench.ingest.columns import Kind
 from workbench.ingest.countries import country_label
+from workbench.labels import lower_label
 from workbench.ui.models.shipments_model import ShipmentsModel, column_label
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -67,7 +68,7 @@ BAR_KEY = "bar"
 def chip_text(condition: Condition) -> str:
     """``Origin country is KR``: the condition's own words with the column's label."""
     words = condition.describe()
-    return column_label(condition.column) + words[len(condition.column):]
+    return column_label(condition.column) + words[len(lower_label(condition.column)):]
 
 
 class SearchField(QLineEdit):
