@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'workbench PATH' to open a case file or case folder.",
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this install headless on a copy of the sample case")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
@@ -66,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
             return cmd_open(argv[0] if argv else None)
         args = build_parser().parse_args(argv)
+        if args.self_test:
+            from workbench.cli import selftest
+
+            return selftest.run()
         if not getattr(args, "run", None):
             build_parser().print_help()
             return 0

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench import __version__
+from workbench import __version__, bundled
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "workbench.svg"
+ICON = bundled.icon_path()
 
 
 def application() -> QApplication:
@@ -21,7 +21,7 @@ def application() -> QApplication:
     app.setApplicationName("Case Workbench")
     app.setOrganizationName("Case Workbench")
     app.setApplicationVersion(__version__)
-    if ICON.exists():
+    if ICON is not None:
         app.setWindowIcon(QIcon(str(ICON)))
     return app
 
