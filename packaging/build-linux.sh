@@ -4,6 +4,7 @@
 #
 #   packaging/build-linux.sh            # build, then run the app's own self-test
 #   PYTHON=python3.12 packaging/build-linux.sh
+#   WORKBENCH_DIST=/some/folder packaging/build-linux.sh   # the app in /some/folder/workbench
 #
 # The build gets its own virtual environment (build/venv) with the app and PyInstaller (the
 # `package` extra of pyproject.toml) from PyPI, so what is installed in the developer's
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 VENV="${WORKBENCH_BUILD_VENV:-build/venv}"
+DIST="${WORKBENCH_DIST:-dist}"
 started=$(date +%s)
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -21,8 +23,8 @@ fi
 echo "build: installed the app and PyInstaller in $VENV ($(( $(date +%s) - started )) s)"
 
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
-    --distpath dist --workpath build/pyinstaller packaging/workbench.spec
-app=dist/workbench
+    --distpath "$DIST" --workpath build/pyinstaller packaging/workbench.spec
+app="$DIST/workbench"
 share="$app/share"
 install -D -m 644 packaging/case-workbench.desktop "$share/applications/case-workbench.desktop"
 install -D -m 644 packaging/case-workbench-mime.xml "$share/mime/packages/case-workbench.xml"

@@ -80,13 +80,22 @@ def _summary(case: object, out: Path, figures: int) -> str:
 
 
 def _window(copy: Path, rows: int) -> str:
+    saved = {name: os.environ.get(name) for name in ("QT_QPA_PLATFORM", "WORKBENCH_CONFIG_DIR")}
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["WORKBENCH_CONFIG_DIR"] = str(copy.parent / "settings")  # the real ones stay as
-    from workbench.ui.selfcheck import rows_in_window
+    platform = os.environ["QT_QPA_PLATFORM"]  # they were
+    try:
+        from workbench.ui.selfcheck import rows_in_window
 
-    shown = rows_in_window(copy)
+        shown = rows_in_window(copy)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     _check(shown == rows, f"The window showed {shown:,} shipments instead of {rows:,}.")
-    return f"opened it in the window on Qt's '{os.environ['QT_QPA_PLATFORM']}' platform"
+    return f"opened it in the window on Qt's '{platform}' platform"
 
 
 def run(out: Callable[[str], None] = print) -> int:
