@@ -28,7 +28,7 @@ from workbench.store.events import Event
 from workbench.ui import jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.jobs import CaseJob
-from workbench.ui.loading import load_session
+from workbench.ui.loading import CaseRead, load_session, session_from
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.notes import NotesPanel
 from workbench.ui.panels.registry import DOCK_PANELS, dock_name
@@ -159,12 +159,12 @@ class MainWindow(QMainWindow):
 
     # -- opening and closing cases --------------------------------------------------------------
 
-    def open_case(self, path: Path) -> bool:
-        """Open a case file or folder; says why in one sentence when it cannot."""
+    def open_case(self, path: Path, read: CaseRead | None = None) -> bool:
+        """Open a case file or folder (``read``: already read); says why when it cannot."""
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
         try:
-            session = load_session(Path(path), self)
+            session = session_from(read, self) if read else load_session(Path(path), self)
         except WorkbenchError as exc:
             QGuiApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()
