@@ -116,3 +116,32 @@ def test_the_splash_paints_its_progress(qtbot) -> None:
     assert accent[:2] == ["#f2b134", "#f2b134"]  # half of the bar is filled
     assert accent[2] != "#f2b134"
     assert splash.text == "Reading aurus…"
+
+
+def test_the_start_page_opens_a_copy_of_an_installed_sample(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from workbench import bundled
+    from workbench.ui.start_page import StartPage
+
+    installed = tmp_path / "_data"
+    shipped = installed / "sample_cases" / "aurus"
+    shutil.copytree(ROOT / "sample_cases" / "aurus", shipped,
+                    ignore=shutil.ignore_patterns("*.wbcase*"))
+    monkeypatch.setattr(bundled, "INSTALLED", installed)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home-data"))
+    page = StartPage()
+    qtbot.addWidget(page)
+    button = page.findChild(QPushButton, "start_page.sample")
+    assert button is not None
+    with qtbot.waitSignal(page.open_requested) as opened:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    [path] = opened.args
+    assert path.is_relative_to(tmp_path / "home-data")
+    assert (path / "case.toml").is_file()
+    assert not any(shipped.glob("*.wbcase*"))
