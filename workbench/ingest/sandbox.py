@@ -318,3 +318,16 @@ def _log_failure(path: Path, workdir: Path, what: str) -> bytes:
     log.info("reading %s in the child failed (%s): %s", display_name(path), what, last)
     log.debug("the child's stderr ended with:\n%s", text)
     return tail
+
+
+def run_as_frozen_child(argv: list[str]) -> int | None:
+    """In the frozen app, run the reader's child when ``argv`` is how this module starts one.
+
+    The frozen app has no separate interpreter, so :func:`_run_child` starts the app itself with
+    ``-c`` and the bootstrap; the app's entry calls this first. Any other ``argv``: None.
+    """
+    if len(argv) < 3 or argv[1] != "-c" or argv[2] != _BOOTSTRAP:
+        return None
+    from workbench.ingest.sandbox_child import main
+
+    return main(argv[4:])  # argv[3] is the package root, which the frozen app does not need

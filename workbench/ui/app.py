@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench import __version__, labels
+from workbench import __version__, bundled, labels
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "workbench.svg"
+ICON = bundled.icon_path()
 
 
 def application() -> QApplication:
@@ -23,18 +23,44 @@ def application() -> QApplication:
     app.setOrganizationName("Case Workbench")
     app.setApplicationVersion(__version__)
     labels.install_translator(QCoreApplication.translate)  # a loaded QTranslator applies
-    if ICON.exists():
+    if ICON is not None:
         app.setWindowIcon(QIcon(str(ICON)))
     return app
 
 
 def run(path: str | None = None) -> int:
-    """Show the window (on ``path`` when given) and run until it closes."""
-    from workbench.ui.main_window import MainWindow
+    """Show the window (on ``path`` when given) and run until it closes.
+
+    The splash is up before the heavy imports; the case is read on a worker thread while the
+    window is built, and the splash says how far that has got.
+    """
+    from workbench.ui.splash import CaseReader, Splash
 
     app = application()
+    splash = Splash()
+    splash.step("Starting…", 0.05)
+    splash.show_now()
+    reader = CaseReader(Path(path)) if path is not None else None
+    if reader is not None:
+        reader.progress.connect(lambda text: splash.step(text))
+        reader.start()
+    splash.step("Loading the workbench…", 0.15)
+    from workbench.ui.main_window import MainWindow
+
     window = MainWindow()
+    splash.step("Preparing the window…", 0.4)
+    if reader is not None:
+        if not reader.isFinished():
+            loop = QEventLoop()
+            reader.finished.connect(loop.quit)
+            if not reader.isFinished():
+                loop.exec()
+        reader.wait()
+        splash.step("Showing the case…", 0.9)
+        read = reader.result if reader.error is None else None
+        opened = window.open_case(Path(path), read=read)  # type: ignore[arg-type]
     window.show()
-    if path is not None and not window.open_case(Path(path)):
+    splash.finish(window)
+    if reader is not None and not opened:
         return 2
     return app.exec()

@@ -33,7 +33,7 @@ from workbench.ui import jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.help_windows import HelpWindows
 from workbench.ui.jobs import CaseJob
-from workbench.ui.loading import load_session
+from workbench.ui.loading import CaseRead, load_session, session_from
 from workbench.ui.models.shipments_model import format_money, set_styles
 from workbench.ui.panels.base import Panel
 from workbench.ui.panels.notes import NotesPanel
@@ -178,13 +178,13 @@ class MainWindow(QMainWindow):
 
     # -- opening and closing cases --------------------------------------------------------------
 
-    def open_case(self, path: Path) -> bool:
-        """Open a case file or folder; says why in one sentence when it cannot."""
+    def open_case(self, path: Path, read: CaseRead | None = None) -> bool:
+        """Open a case file or folder (``read``: already read); says why when it cannot."""
         unnamed = self.ensure_identity()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
         try:
-            session = load_session(Path(path), self)
+            session = session_from(read, self) if read else load_session(Path(path), self)
         except WorkbenchError as exc:
             QGuiApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench import bundled
 from workbench.ui.settings import recent_cases
 
 #: What to click first on the sample case, shown beside its button.
@@ -29,9 +30,19 @@ TOUR = (
 
 
 def sample_case_path() -> Path | None:
-    """The sample case shipped beside the package, when it is there."""
-    candidate = Path(__file__).resolve().parents[2] / "sample_cases" / "aurus"
-    return candidate if candidate.is_dir() else None
+    """The sample case to open: a checkout's own folder, or a copy of an installed one.
+
+    A wheel or the frozen app is no place to write a case file into, so its sample is copied
+    once into the user's data folder and opened there.
+    """
+    source = bundled.sample_case()
+    if source is None or not bundled.is_installed():
+        return source
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    try:
+        return bundled.copy_sample(Path(data or Path.home() / ".local" / "share") / "sample")
+    except OSError:
+        return None  # no button rather than one that fails; the cases of the reporter still open
 
 
 class StartPage(QWidget):
