@@ -108,7 +108,7 @@ class NotesPanel(Panel):
     NAME = "notes"
     TITLE = "Notes"
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
-    TABIFY_WITH = "details"
+    TABIFY_WITH = "profile"
 
     #: A spreadsheet source to show as tables (its entry); the window opens it.
     table_requested = Signal(object)

@@ -32,7 +32,8 @@ class SuppliersPanel(Panel):
 
     NAME = "suppliers"
     TITLE = "Suppliers"
-    AREA = Qt.DockWidgetArea.LeftDockWidgetArea
+    AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    TABIFY_WITH = "profile"
 
     def __init__(self, session: CaseSession, parent: object | None = None) -> None:
         super().__init__(session, parent)  # type: ignore[arg-type]
