@@ -41,7 +41,7 @@ from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = "Case files (*.wbcase);;All files (*)"
-FRONT_TABS = ("timeline", "profile")
+FRONT_TABS = ("timeline", "suppliers")
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
 
 
