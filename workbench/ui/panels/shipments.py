@@ -239,8 +239,9 @@ class ShipmentsPanel(Panel):
         self.search.setObjectName("shipments.search")
         self.search.setPlaceholderText("Search names, descriptions, HS codes… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
-        self.search.setMaximumWidth(360)
+        chars = self.search.fontMetrics().averageCharWidth()  # sized by what it shows
+        self.search.setMinimumWidth(chars * 18)
+        self.search.setMaximumWidth(chars * 48)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)

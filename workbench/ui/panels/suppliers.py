@@ -64,6 +64,7 @@ class SuppliersPanel(Panel):
         header.sectionClicked.connect(self._on_header_clicked)
         self.caption = QLabel(self)
         self.caption.setObjectName("suppliers.caption")
+        self.caption.setWordWrap(True)  # wraps rather than widening the panel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
