@@ -117,7 +117,8 @@ def test_the_next_request_is_never_sent_to_the_previous_contact(window, qtbot) -
     panel.text.setText("Who bought the parts?")
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     assert "Recorded" in panel.message.text()
-    assert panel.who.text() == "" and panel.text.text() == ""
+    assert panel.who.text() == ""
+    assert panel.text.text() == ""
 
     panel.who.setText("presse@nordwind.example")  # typed, then another company chosen
     other = next(r for r in range(panel.model.rowCount())

@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_actions()
         self._show_start_page()
-        self.setGeometry(window_fit.first_geometry(self))
+        saved = settings.saved_layout()  # the window's place is restored before it is shown
+        if saved is None or not self.restoreGeometry(saved[0]):
+            self.setGeometry(window_fit.first_geometry(self))
         self.update_actions()
 
     # -- building -------------------------------------------------------------------------------
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
         self.source_tables.clear()
         for dock in self.docks.values():
             self.removeDockWidget(dock)
+            dock.setObjectName("")  # until deleted, a later restoreState must not find it
             dock.deleteLater()
         self.docks.clear()
         self.panels.clear()
@@ -236,10 +239,14 @@ class MainWindow(QMainWindow):
                 panel.jump_requested.connect(self.jump_to)
             if isinstance(panel, NotesPanel):
                 panel.table_requested.connect(self.show_source_table)
+        # The right-hand panels run the full height; the timeline and record sit under the table.
+        # Corners are not part of a saved state: set before restoring, they match the saved sizes.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         saved = settings.saved_layout()
-        if saved is not None and self.restoreGeometry(saved[0]) and self.restoreState(saved[1]):
+        if saved is not None and self.restoreState(saved[1]):
             window_fit.limit_to_screen(self)
-            QTimer.singleShot(0, self._check_restored_layout)
+            QTimer.singleShot(0, lambda: self._settle_layout(restored=True))
         else:
             self._arrange_default()
 
@@ -254,8 +261,9 @@ class MainWindow(QMainWindow):
 
     def _arrange_default(self) -> None:
         window_fit.limit_to_screen(self)
-        for dock in self.docks.values():
+        for dock in self.docks.values():  # out of every split and tab, then placed afresh
             dock.setFloating(False)
+            self.removeDockWidget(dock)
         for name, dock in self.docks.items():
             self._place(dock, type(self.panels[name]))
         for dock in self.docks.values():
@@ -263,11 +271,8 @@ class MainWindow(QMainWindow):
         for name in FRONT_TABS:  # tabs shown first where panels share a place
             if name in self.docks:
                 self.docks[name].raise_()
-        # The right-hand panels run the full height; the timeline and record sit under the table.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         # Sizes apply once the window has its own size: after this turn of the event loop.
-        QTimer.singleShot(0, self._default_sizes)
+        QTimer.singleShot(0, lambda: self._settle_layout(restored=False))
 
     def _default_sizes(self) -> None:
         window_fit.limit_to_screen(self)
@@ -279,13 +284,19 @@ class MainWindow(QMainWindow):
                          int(self.height() * 0.32))
             self.resizeDocks([self.docks["timeline"]], [height], Qt.Orientation.Vertical)
 
-    def _check_restored_layout(self) -> None:
-        """A saved layout that leaves a panel out of reach or the table too small (another
-        screen, another scale) gives way to the default, and the reporter is told."""
-        if self.shipments is None or not self.isVisible():
+    def _settle_layout(self, *, restored: bool) -> None:
+        """Give the panels sizes that leave the table room on this screen. A saved layout that
+        still leaves a panel out of reach or the table too small (another screen, another
+        scale) gives way to the default, and the reporter is told."""
+        if self.shipments is None:
             return
+        docks = list(self.docks.values())
         self.layout().activate()
-        if not window_fit.layout_fits(self, self.shipments.table, list(self.docks.values())):
+        if restored and window_fit.layout_fits(self, self.shipments.table, docks):
+            return  # the reporter's own sizes, kept
+        self._default_sizes()  # the places as they are, at sizes that suit this screen
+        self.layout().activate()
+        if restored and not window_fit.layout_fits(self, self.shipments.table, docks):
             self._arrange_default()
             self.statusBar().showMessage(
                 "The saved layout did not fit this screen; the panels are back in their usual "
