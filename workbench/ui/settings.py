@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 SETTINGS_VERSION = 1
-LAYOUT_VERSION = 2  # bump when docks change so an old saved layout is not restored
+LAYOUT_VERSION = 3  # bump when docks change so an old saved layout is not restored
 MAX_RECENT = 10
 
 
