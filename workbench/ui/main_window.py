@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         saved = settings.saved_layout()
         if saved is not None and self.restoreState(saved[1]):
             window_fit.limit_to_screen(self)
-            QTimer.singleShot(0, lambda: self._settle_layout(restored=True))
+            QTimer.singleShot(0, self, lambda: self._settle_layout(restored=True))
         else:
             self._arrange_default()
 
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
             if name in self.docks:
                 self.docks[name].raise_()
         # Sizes apply once the window has its own size: after this turn of the event loop.
-        QTimer.singleShot(0, lambda: self._settle_layout(restored=False))
+        QTimer.singleShot(0, self, lambda: self._settle_layout(restored=False))
 
     def _default_sizes(self) -> None:
         window_fit.limit_to_screen(self)
