@@ -106,3 +106,45 @@ def test_a_bad_entry_is_one_sentence_and_records_nothing(window, qtbot) -> None:
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(panel.text.hasFocus)
+
+
+def test_the_next_request_is_never_sent_to_the_previous_contact(window, qtbot) -> None:
+    """Choosing another company, or recording an entry, empties the contact and the text."""
+    panel = window.panels["replies"]
+    panel.kind.setCurrentText("request")
+    panel.company.setText("Nordwind Logistik GmbH")
+    panel.who.setText("presse@nordwind.example")
+    panel.text.setText("Who bought the parts?")
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    assert "Recorded" in panel.message.text()
+    assert panel.who.text() == ""
+    assert panel.text.text() == ""
+
+    panel.who.setText("presse@nordwind.example")  # typed, then another company chosen
+    other = next(r for r in range(panel.model.rowCount())
+                 if str(panel.model.row_key(r, "name")).startswith("BYT"))
+    rect = panel.table.visualRect(panel.model.index(other, 0))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.company.text().startswith("BYT")
+    assert panel.who.text() == ""
+    panel.text.setText("Second request")
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return)
+
+    case = CaseFile.open(window.session.summary.path, read_only=True)
+    try:
+        logged = {e.payload["company"]: e.payload for e in events.read(case.conn, rr.REQUEST)
+                  if e.payload.get("questions") in ("Who bought the parts?", "Second request")}
+    finally:
+        case.close()
+    assert logged["Nordwind Logistik GmbH"]["to"] == "presse@nordwind.example"
+    byt = next(p for name, p in logged.items() if name.startswith("BYT"))
+    assert byt.get("to") is None
+
+
+def test_the_form_fields_are_wide_enough_to_read(window) -> None:
+    panel = window.panels["replies"]
+    window.docks["replies"].raise_()
+    chars = panel.fontMetrics().averageCharWidth()
+    for field in (panel.company, panel.who, panel.text):
+        assert field.isVisible()
+        assert field.width() >= 20 * chars, field.objectName()

@@ -62,7 +62,9 @@ class FigureDialog(QDialog):
         self.sentence = QPlainTextEdit()
         self.sentence.setObjectName("figure_dialog.sentence")
         self.sentence.setPlaceholderText("The sentence of the draft that prints this number")
-        self.sentence.setFixedHeight(70)
+        lines = self.sentence.fontMetrics().lineSpacing()  # four lines of the draft
+        self.sentence.setMinimumHeight(lines * 4 + 12)
+        self.sentence.setMaximumHeight(lines * 8 + 12)
         self.sentence.setTabChangesFocus(True)
         self.stated = QLineEdit()
         self.stated.setObjectName("figure_dialog.stated")
@@ -80,6 +82,11 @@ class FigureDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        chars = self.fontMetrics().averageCharWidth()
+        for field in (self.name, self.measure, self.sentence, self.stated):
+            field.setMinimumWidth(chars * 44)  # long enough to read a name or a sentence
         form.addRow(self.definition)
         form.addRow("&Name", self.name)
         form.addRow("&Measure", self.measure)
@@ -89,7 +96,7 @@ class FigureDialog(QDialog):
         form.addRow(self.message)
         form.addRow(self.buttons)
         self.saved: Event | None = None
-        self.resize(560, 320)
+        self.resize(self.sizeHint())
         if session.state.search:
             self.message.setText("The quick search is not part of a figure: turn it into a "
                                  "filter condition first.")

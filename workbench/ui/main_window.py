@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -29,7 +29,7 @@ from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
 from workbench.store.bundle import is_bundle
 from workbench.store.events import Event
-from workbench.ui import jobs, settings
+from workbench.ui import jobs, settings, window_fit
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.help_windows import HelpWindows
 from workbench.ui.jobs import CaseJob
@@ -48,7 +48,7 @@ from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = "Case files (*.wbcase);;All files (*)"
-FRONT_TABS = ("timeline", "profile")
+FRONT_TABS = ("timeline", "suppliers")
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
 
 
@@ -77,7 +77,9 @@ class MainWindow(QMainWindow):
         self._asked_identity = False
         self._apply_preferences()
         self._show_start_page()
-        self.resize(1400, 900)
+        saved = settings.saved_layout()  # the window's place is restored before it is shown
+        if saved is None or not self.restoreGeometry(saved[0]):
+            self.setGeometry(window_fit.first_geometry(self))
         self.update_actions()
 
     # -- building -------------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
         self.source_tables.clear()
         for dock in self.docks.values():
             self.removeDockWidget(dock)
+            dock.setObjectName("")  # until deleted, a later restoreState must not find it
             dock.deleteLater()
         self.docks.clear()
         self.panels.clear()
@@ -249,7 +252,7 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(panel_class.TITLE, self)
             dock.setObjectName(dock_name(panel_class))
             dock.setWidget(panel)
-            self.addDockWidget(panel_class.AREA, dock)
+            self._place(dock, panel_class)
             self.panels[panel_class.NAME] = panel
             self.docks[panel_class.NAME] = dock
             self.panels_menu.addAction(dock.toggleViewAction())
@@ -257,37 +260,68 @@ class MainWindow(QMainWindow):
                 panel.jump_requested.connect(self.jump_to)
             if isinstance(panel, NotesPanel):
                 panel.table_requested.connect(self.show_source_table)
+        # The right-hand panels run the full height; the timeline and record sit under the table.
+        # Corners are not part of a saved state: set before restoring, they match the saved sizes.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         saved = settings.saved_layout()
         if saved is not None and self.restoreState(saved[1]):
-            self.restoreGeometry(saved[0])
+            window_fit.limit_to_screen(self)
+            QTimer.singleShot(0, self, lambda: self._settle_layout(restored=True))
         else:
             self._arrange_default()
 
+    def _place(self, dock: QDockWidget, panel_class: type[Panel]) -> None:
+        """Put a dock in its default place: a tab beside the first panel of its group, or its
+        side. Tabbing straight away keeps a group as wide as its widest panel, not their sum."""
+        head = self.docks.get(panel_class.TABIFY_WITH or "")
+        if head is not None and head is not dock:
+            self.tabifyDockWidget(head, dock)
+        else:
+            self.addDockWidget(panel_class.AREA, dock)
+
     def _arrange_default(self) -> None:
-        for name, dock in self.docks.items():
+        window_fit.limit_to_screen(self)
+        for dock in self.docks.values():  # out of every split and tab, then placed afresh
             dock.setFloating(False)
-            dock.show()
-            self.addDockWidget(self.panels[name].AREA, dock)
+            self.removeDockWidget(dock)
         for name, dock in self.docks.items():
-            other = self.panels[name].TABIFY_WITH
-            if other in self.docks:
-                self.tabifyDockWidget(self.docks[other], dock)
+            self._place(dock, type(self.panels[name]))
+        for dock in self.docks.values():
+            dock.show()
         for name in FRONT_TABS:  # tabs shown first where panels share a place
             if name in self.docks:
                 self.docks[name].raise_()
-        # Side panels run the full height; the timeline sits under the table only.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         # Sizes apply once the window has its own size: after this turn of the event loop.
-        QTimer.singleShot(0, self._default_sizes)
+        QTimer.singleShot(0, self, lambda: self._settle_layout(restored=False))
 
     def _default_sizes(self) -> None:
-        widths = {"suppliers": max(430, int(self.width() * 0.3)), "details": 330}
-        side = [(self.docks[n], w) for n, w in widths.items() if n in self.docks]
-        self.resizeDocks([d for d, _ in side], [w for _, w in side], Qt.Orientation.Horizontal)
+        window_fit.limit_to_screen(self)
+        if "profile" in self.docks:
+            width = max(self.docks["profile"].minimumSizeHint().width(), int(self.width() * 0.28))
+            self.resizeDocks([self.docks["profile"]], [width], Qt.Orientation.Horizontal)
         if "timeline" in self.docks:
-            height = max(240, int(self.height() * 0.38))
+            height = max(self.docks["timeline"].minimumSizeHint().height(),
+                         int(self.height() * 0.32))
             self.resizeDocks([self.docks["timeline"]], [height], Qt.Orientation.Vertical)
+
+    def _settle_layout(self, *, restored: bool) -> None:
+        """Give the panels sizes that leave the table room on this screen. A saved layout that
+        still leaves a panel out of reach or the table too small (another screen, another
+        scale) gives way to the default, and the reporter is told."""
+        if self.shipments is None:
+            return
+        docks = list(self.docks.values())
+        self.layout().activate()
+        if restored and window_fit.layout_fits(self, self.shipments.table, docks):
+            return  # the reporter's own sizes, kept
+        self._default_sizes()  # the places as they are, at sizes that suit this screen
+        self.layout().activate()
+        if restored and not window_fit.layout_fits(self, self.shipments.table, docks):
+            self._arrange_default()
+            self.statusBar().showMessage(
+                "The saved layout did not fit this screen; the panels are back in their usual "
+                "places.", 8000)
 
     def reset_layout(self) -> None:
         """View > Reset layout: every panel back where it starts."""
@@ -618,6 +652,14 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.import_files(files)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        window_fit.limit_to_screen(self)
+        handle = self.windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            self._follows_screen = True
+            handle.screenChanged.connect(lambda _screen: window_fit.limit_to_screen(self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._job is not None:  # a half-done export or merge is dropped, never published

@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from workbench.services import preferences
 
 SETTINGS_VERSION = 1
-LAYOUT_VERSION = 2  # bump when docks change so an old saved layout is not restored
+LAYOUT_VERSION = 3  # bump when docks change so an old saved layout is not restored
 MAX_RECENT = 10
 
 

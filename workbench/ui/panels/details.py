@@ -47,6 +47,7 @@ class DetailsPanel(Panel):
     NAME = "details"
     TITLE = "Details"
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    TABIFY_WITH = "profile"
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)

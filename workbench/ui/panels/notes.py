@@ -109,7 +109,7 @@ class NotesPanel(Panel):
     TITLE = "Notes"
     SHORTCUTS = (("Ctrl+S", "Save the note being edited"),)
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
-    TABIFY_WITH = "details"
+    TABIFY_WITH = "profile"
 
     #: A spreadsheet source to show as tables (its entry); the window opens it.
     table_requested = Signal(object)
@@ -169,19 +169,24 @@ class NotesPanel(Panel):
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
         row.addWidget(self.confidential)
+        # Two short rows (the note's buttons, the source's) keep the panel narrow enough to sit
+        # beside the table on a laptop screen.
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
-        buttons.addWidget(self.add_source_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.purge_button)
         buttons.addWidget(self.save_button)
+        source_buttons = QHBoxLayout()
+        source_buttons.addWidget(self.add_source_button)
+        source_buttons.addStretch(1)
+        source_buttons.addWidget(self.open_button)
+        source_buttons.addWidget(self.purge_button)
         form = QWidget()
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addLayout(row)
         form_layout.addWidget(self.editor, 1)
         form_layout.addLayout(buttons)
+        form_layout.addLayout(source_buttons)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.items)
         split.addWidget(form)

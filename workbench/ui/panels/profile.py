@@ -107,7 +107,6 @@ class ProfilePanel(Panel):
     NAME = "profile"
     TITLE = "Supplier profile"
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
-    TABIFY_WITH = "details"
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)

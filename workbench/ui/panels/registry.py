@@ -19,10 +19,13 @@ from workbench.ui.panels.search import SearchPanel
 from workbench.ui.panels.suppliers import SuppliersPanel
 from workbench.ui.panels.timeline import TimelinePanel
 
-#: Dock panels in the order they are laid out by default.
+#: Dock panels in the order they are laid out by default: each panel's AREA names its side,
+#: TABIFY_WITH the first panel of its tab group. Below the table, the timeline and the record
+#: (replies, history, annotations, figures, conflicts, search); on the right, the supplier
+#: profile with the suppliers list, the notes and a shipment's details.
 DOCK_PANELS: tuple[type[Panel], ...] = (
-    SuppliersPanel, TimelinePanel, DetailsPanel, ProfilePanel, RepliesPanel, HistoryPanel,
-    NotesPanel, AnnotationsPanel, FiguresPanel, ConflictsPanel, SearchPanel,
+    TimelinePanel, RepliesPanel, HistoryPanel, AnnotationsPanel, FiguresPanel, ConflictsPanel,
+    SearchPanel, ProfilePanel, SuppliersPanel, NotesPanel, DetailsPanel,
 )
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,6 +53,11 @@ TEXT_HINTS = {
     "declined": "Their words, if any (optional)",
 }
 WHO_HINTS = {"request": "To", "attempt": "To", "reply": "Who", "declined": "Who"}
+#: The text box's label for each kind of entry.
+TEXT_LABELS = {"request": "Questions", "attempt": "Outcome", "reply": "Reply",
+               "declined": "Their words"}
+#: Widths of the form's fields, in average characters of the panel's font.
+FIELD_CHARS = {"company": 26, "who": 22, "text": 30}
 
 
 def _status_colour(row: dict[str, object]) -> QColor | None:
@@ -119,14 +125,19 @@ class RepliesPanel(Panel):
         today = QDate.currentDate()
         self.date = _date_edit("replies.date", today)
         self.deadline = _date_edit("replies.deadline", today.addDays(7))
-        self.deadline_label = QLabel("due")
+        self.deadline_label = QLabel("reply due")
         self.company = QLineEdit()
         self.company.setObjectName("replies.company")
-        self.company.setPlaceholderText("Company")
+        self.company.setPlaceholderText("Company asked for comment")
         self.who = QLineEdit()
         self.who.setObjectName("replies.who")
         self.text = QLineEdit()
         self.text.setObjectName("replies.text")
+        self.who_label = QLabel()
+        self.text_label = QLabel()
+        for name, chars in FIELD_CHARS.items():  # wide enough to read what is typed
+            field: QLineEdit = getattr(self, name)
+            field.setMinimumWidth(field.fontMetrics().averageCharWidth() * chars)
         self.record_button = QPushButton("Record")
         self.record_button.setObjectName("replies.record")
         self.record_button.clicked.connect(self.record)
@@ -137,26 +148,43 @@ class RepliesPanel(Panel):
         self.message.setWordWrap(True)
         QShortcut(QKeySequence("Alt+R"), self, self.focus_entry)
 
-        form = QHBoxLayout()
-        form.addWidget(self.kind)
-        form.addWidget(self.channel)
-        form.addWidget(self.date)
-        form.addWidget(self.deadline_label)
-        form.addWidget(self.deadline)
-        form.addWidget(self.company, 2)
-        form.addWidget(self.who, 1)
-        form.addWidget(self.text, 3)
-        form.addWidget(self.record_button)
+        # The entry form beside the log: one labelled row per field, readable on a laptop.
+        entry = QWidget()
+        entry.setObjectName("replies.form")
+        form = QFormLayout(entry)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind, 1)
+        kind_row.addWidget(QLabel("by"))
+        kind_row.addWidget(self.channel, 1)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.date)
+        date_row.addWidget(self.deadline_label)
+        date_row.addWidget(self.deadline)
+        date_row.addStretch(1)
+        form.addRow("Entry", kind_row)
+        form.addRow("Date", date_row)
+        form.addRow("Company", self.company)
+        form.addRow(self.who_label, self.who)
+        form.addRow(self.text_label, self.text)
+        record_row = QHBoxLayout()
+        record_row.addStretch(1)
+        record_row.addWidget(self.record_button)
+        form.addRow(record_row)
+        form.addRow(self.message)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.log)
+        split.addWidget(entry)
+        split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
         self._on_kind(self.kind.currentText())
         self.reload()
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
@@ -204,8 +232,15 @@ class RepliesPanel(Panel):
         name = self.selected_company()
         record = self.records.get(rr.company_key(name)) if name else None
         self.log.setPlainText(rr.log_text(record) if record else "")
-        if name:
+        if name and rr.company_key(name) != rr.company_key(self.company.text()):
             self.company.setText(name)
+            self.clear_entry()  # the contact and text were for another company
+
+    def clear_entry(self) -> None:
+        """Empty what belongs to one entry (contact, text, deadline); keep kind, channel, date."""
+        self.who.clear()
+        self.text.clear()
+        self.deadline.setDate(self.date.date().addDays(7))
 
     # -- quick entry --------------------------------------------------------------------------
 
@@ -217,7 +252,9 @@ class RepliesPanel(Panel):
         is_request = kind == "request"
         self.deadline.setVisible(is_request)
         self.deadline_label.setVisible(is_request)
-        self.who.setPlaceholderText(WHO_HINTS[kind])
+        self.who.setPlaceholderText(WHO_HINTS[kind] + ": name, role or address")
+        self.who_label.setText(WHO_HINTS[kind])
+        self.text_label.setText(TEXT_LABELS[kind])
         self.text.setPlaceholderText(TEXT_HINTS[kind] + " (Alt+R)")
 
     def record(self) -> None:
@@ -246,5 +283,5 @@ class RepliesPanel(Panel):
             self.message.setText(str(exc))
             return
         self.message.setText(f"Recorded the {kind} for {company}.")
-        self.text.clear()
+        self.clear_entry()
         self.select(company)

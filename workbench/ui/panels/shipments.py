@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -134,7 +135,7 @@ class AddFilterPopup(QFrame):
         self.value_box = QComboBox(self)
         self.value_box.setEditable(True)
         self.value_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.value_box.setMinimumWidth(200)
+        self.value_box.setMinimumWidth(self.value_box.fontMetrics().averageCharWidth() * 28)
         self.value_edit = self.value_box.lineEdit()
         self.value_edit.setPlaceholderText("Value")
         self.add_button = QPushButton("Add", self)
@@ -142,13 +143,18 @@ class AddFilterPopup(QFrame):
         self.error = QLabel(self)
         self.error.setStyleSheet("color: palette(link-visited);")
         self.error.hide()
-        row = QHBoxLayout()
-        for widget in (self.column_box, self.op_box, self.value_box, self.add_button):
-            row.addWidget(widget)
-        layout = QVBoxLayout(self)
+        # One labelled row per part of the condition, so each is wide enough to read.
+        layout = QFormLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addRow("&Column", self.column_box)
+        layout.addRow("C&ondition", self.op_box)
+        layout.addRow("&Value", self.value_box)
+        layout.addRow(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        layout.addRow(buttons)
         self.column_box.currentIndexChanged.connect(self._on_column_changed)
         self.op_box.currentIndexChanged.connect(self._on_op_changed)
         self.value_edit.returnPressed.connect(self.add)
@@ -240,8 +246,9 @@ class ShipmentsPanel(Panel):
         self.search.setObjectName("shipments.search")
         self.search.setPlaceholderText("Search names, descriptions, HS codes… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
-        self.search.setMaximumWidth(360)
+        chars = self.search.fontMetrics().averageCharWidth()  # sized by what it shows
+        self.search.setMinimumWidth(chars * 18)
+        self.search.setMaximumWidth(chars * 48)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -276,9 +283,9 @@ class ShipmentsPanel(Panel):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 4, 4, 0)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search, 2)  # grows up to its longest readable width
         bar.addWidget(self.add_filter_button)
-        bar.addWidget(chips_area, 1)
+        bar.addWidget(chips_area, 3)
         bar.addWidget(self.clear_link)
         bar.addWidget(self.columns_button)
 

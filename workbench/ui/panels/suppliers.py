@@ -32,7 +32,8 @@ class SuppliersPanel(Panel):
 
     NAME = "suppliers"
     TITLE = "Suppliers"
-    AREA = Qt.DockWidgetArea.LeftDockWidgetArea
+    AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    TABIFY_WITH = "profile"
 
     def __init__(self, session: CaseSession, parent: object | None = None) -> None:
         super().__init__(session, parent)  # type: ignore[arg-type]
@@ -63,6 +64,7 @@ class SuppliersPanel(Panel):
         header.sectionClicked.connect(self._on_header_clicked)
         self.caption = QLabel(self)
         self.caption.setObjectName("suppliers.caption")
+        self.caption.setWordWrap(True)  # wraps rather than widening the panel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)

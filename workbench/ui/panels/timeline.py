@@ -91,6 +91,7 @@ class TimelinePanel(Panel):
         self.stack_box = _combo("timeline.stack", STACKS)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("timeline.summary")
+        self.summary_label.setWordWrap(True)  # wraps rather than widening the panel
         self.clear_button = QPushButton("Clear time filter", self)
         self.clear_button.setObjectName("timeline.clear")
         self.clear_button.setToolTip("Remove the date span chosen on the timeline")
