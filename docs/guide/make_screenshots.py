@@ -23,6 +23,7 @@ WIDTH, HEIGHT = 1366, 768
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["WORKBENCH_CONFIG_DIR"] = str(Path(folder) / "config")
+        os.environ.setdefault("WORKBENCH_AUTHOR", "Anna Petrova")  # no first-run question
         sys.path.insert(0, str(ROOT))
         return shoot_all(Path(folder))
 
