@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -25,7 +24,7 @@ from workbench.services.merging import undo_last_merge
 from workbench.services.search import Hit
 from workbench.store.bundle import is_bundle
 from workbench.store.events import Event
-from workbench.ui import jobs, settings
+from workbench.ui import file_dialogs, jobs, settings
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.jobs import CaseJob
 from workbench.ui.loading import load_session
@@ -103,32 +102,33 @@ class MainWindow(QMainWindow):
 
     def _connect_actions(self) -> None:
         a = self.actions
-        a[ActionId.CASE_NEW].triggered.connect(self.new_case)
-        a[ActionId.CASE_OPEN].triggered.connect(self.choose_case_file)
-        a[ActionId.CASE_OPEN_FOLDER].triggered.connect(self.choose_case_folder)
-        a[ActionId.CASE_IMPORT].triggered.connect(self.choose_import)
-        a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
-        a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(self.export_summary)
-        a[ActionId.CASE_EXPORT_CSV].triggered.connect(self.export_csv)
+        # Every slot is wrapped so that ``triggered(checked)`` never lands in a parameter.
+        a[ActionId.CASE_NEW].triggered.connect(lambda: self.new_case())
+        a[ActionId.CASE_OPEN].triggered.connect(lambda: self.choose_case_file())
+        a[ActionId.CASE_OPEN_FOLDER].triggered.connect(lambda: self.choose_case_folder())
+        a[ActionId.CASE_IMPORT].triggered.connect(lambda: self.choose_import())
+        a[ActionId.CASE_EXPORT_CHART].triggered.connect(lambda: self._on_export_chart())
+        a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(lambda: self.export_summary())
+        a[ActionId.CASE_EXPORT_CSV].triggered.connect(lambda: self.export_csv())
         a[ActionId.CASE_SHARE].triggered.connect(
             lambda: self.session and share_from_window(self, self.session))
         a[ActionId.CASE_MERGE].triggered.connect(lambda: self.merge_from())
-        a[ActionId.CASE_UNDO_MERGE].triggered.connect(self.undo_last_merge)
+        a[ActionId.CASE_UNDO_MERGE].triggered.connect(lambda: self.undo_last_merge())
         a[ActionId.CASE_SAVE_FIGURE].triggered.connect(
             lambda: "figures" in self.panels and self.panels["figures"].save_from_filter()
         )
-        a[ActionId.CASE_CLOSE].triggered.connect(self.close_case)
-        a[ActionId.APP_QUIT].triggered.connect(self.close)
+        a[ActionId.CASE_CLOSE].triggered.connect(lambda: self.close_case())
+        a[ActionId.APP_QUIT].triggered.connect(lambda: self.close())
         a[ActionId.EDIT_UNDO].triggered.connect(lambda: self._edit(undo=True))
         a[ActionId.EDIT_REDO].triggered.connect(lambda: self._edit(undo=False))
         a[ActionId.VIEW_FIND].triggered.connect(
             lambda: self.shipments and self.shipments.focus_search()
         )
-        a[ActionId.VIEW_SEARCH_ALL].triggered.connect(self.focus_search_everything)
+        a[ActionId.VIEW_SEARCH_ALL].triggered.connect(lambda: self.focus_search_everything())
         a[ActionId.VIEW_CLEAR_FILTERS].triggered.connect(
             lambda: self.session and self.session.state.clear(source=self)
         )
-        a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(self.reset_layout)
+        a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(lambda: self.reset_layout())
 
     def update_actions(self) -> None:
         """Enable what makes sense now (one place for every action's state)."""
@@ -278,20 +278,36 @@ class MainWindow(QMainWindow):
 
     # -- choosing files -------------------------------------------------------------------------
 
+    def _start_folder(self) -> Path:
+        """Where file dialogs start: the open case's folder, else the last case's, else home."""
+        if self.session is not None:
+            return self.session.summary.path.parent
+        recent = settings.recent_cases()
+        if recent:
+            return recent[0] if recent[0].is_dir() else recent[0].parent
+        return Path.home()
+
+    def _suggested(self, what: str, suffix: str) -> Path:
+        assert self.session is not None
+        return file_dialogs.suggested_output(self.session.summary.path, self.session.summary.title,
+                                             what, suffix)
+
     def choose_case_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open case", "", CASE_FILTER)
-        if path:
-            self.open_case(Path(path))
+        path = file_dialogs.open_file(self, "Open case", self._start_folder(), CASE_FILTER)
+        if path is not None:
+            self.open_case(path)
 
     def choose_case_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open case folder")
-        if path:
-            self.open_case(Path(path))
+        path = file_dialogs.open_folder(self, "Open case folder", self._start_folder())
+        if path is not None:
+            self.open_case(path)
 
     def new_case(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New case", "", CASE_FILTER)
-        if not path:
+        chosen = file_dialogs.save_file(self, "New case",
+                                        self._start_folder() / "New case.wbcase", CASE_FILTER)
+        if chosen is None:
             return
+        path = chosen[0]
         title, ok = QInputDialog.getText(self, "New case", "Title of the case:",
                                          text=Path(path).stem)
         if not ok:
@@ -304,9 +320,10 @@ class MainWindow(QMainWindow):
         self.open_case(Path(path).with_suffix(".wbcase"))
 
     def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import spreadsheets", "", SHEET_FILTER)
+        files = file_dialogs.open_files(self, "Import spreadsheets", self._start_folder(),
+                                        SHEET_FILTER)
         if files:
-            self.import_files([Path(f) for f in files])
+            self.import_files(files)
 
     def import_files(self, files: list[Path]) -> None:
         """Preview, map and import ``files`` into the open case, then show the new rows."""
@@ -415,8 +432,7 @@ class MainWindow(QMainWindow):
             return None
         if out is None:
             out = jobs.ask_path(self, "Export summary for the desk",
-                                f"{self.session.summary.path.stem}-summary.xlsx",
-                                "Excel workbooks (*.xlsx)")
+                                self._suggested("summary", ".xlsx"), "Excel workbooks (*.xlsx)")
             if out is None:
                 return None
 
@@ -437,9 +453,8 @@ class MainWindow(QMainWindow):
         """Write the rows the table shows, in its order, as formula-safe CSV."""
         if self.session is None:
             return
-        out = out or jobs.ask_path(self, "Export table as CSV",
-                                          f"{self.session.summary.path.stem}-rows.csv",
-                                          "CSV files (*.csv)")
+        out = out or jobs.ask_path(self, "Export table as CSV", self._suggested("rows", ".csv"),
+                                   "CSV files (*.csv)")
         if out is None:
             return
         try:
@@ -500,12 +515,11 @@ class MainWindow(QMainWindow):
         if self.session is None or self._job is not None:
             return None
         if other is None:
-            name, _ = QFileDialog.getOpenFileName(
-                self, "Merge from colleague", str(self.session.summary.path.parent),
+            other = file_dialogs.open_file(
+                self, "Merge from colleague", self.session.summary.path.parent,
                 "Case copies (*.wbcase *.wbbundle *.jsonl);;All files (*)")
-            if not name:
+            if other is None:
                 return None
-            other = Path(name)
         if passphrase is None and is_bundle(other):
             passphrase, ok = QInputDialog.getText(self, "Encrypted copy",
                                                   f"Passphrase for {other.name}:",

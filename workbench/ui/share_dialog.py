@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.sharing import share_case
+from workbench.ui import file_dialogs
 from workbench.ui.jobs import CaseJob
 from workbench.ui.session import CaseSession
 
@@ -189,10 +189,10 @@ class ShareDialog(QDialog):
     # -- slots -------------------------------------------------------------------------------
 
     def _on_browse_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Share case", self.path_edit.text(),
-                                              "Case files (*.wbcase);;All files (*)")
-        if name:
-            self.path_edit.setText(name)
+        chosen = file_dialogs.save_file(self, "Share case", self.path_edit.text(),
+                                        "Case files (*.wbcase);;All files (*)")
+        if chosen is not None:
+            self.path_edit.setText(str(chosen[0]))
 
     def _on_encrypt_toggled(self, on: bool) -> None:
         for edit in (self.passphrase, self.confirm):
