@@ -33,6 +33,6 @@ def run(path: str | None = None) -> int:
     app = application()
     window = MainWindow()
     window.show()
-    if path is not None and not window.open_case(Path(path)):
-        return 2
+    if path is not None:
+        window.open_case(Path(path))  # when it cannot, the start page says why
     return app.exec()

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 
 from workbench.analysis.view_state import RECORD, FilterHistory, StateChange
 from workbench.errors import WorkbenchError
-from workbench.services.cases import load_shipments, new_case, open_case
-from workbench.services.merging import undo_last_merge
+from workbench.services.cases import load_shipments, new_case, open_case, resolve_case_path
+from workbench.services.merging import last_snapshot, restore_last_snapshot, undo_last_merge
 from workbench.services.search import Hit
+from workbench.services.sharing import open_bundle_as_case
 from workbench.store.bundle import is_bundle
 from workbench.store.events import Event
 from workbench.ui import file_dialogs, jobs, settings
@@ -40,6 +41,8 @@ from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = "Case files (*.wbcase);;All files (*)"
+OPEN_FILTER = ("Cases and bundles (*.wbcase *.wbbundle);;Case files (*.wbcase);;"
+               "Encrypted bundles (*.wbbundle);;All files (*)")
 FRONT_TABS = ("timeline", "profile")
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
 
@@ -160,16 +163,19 @@ class MainWindow(QMainWindow):
     # -- opening and closing cases --------------------------------------------------------------
 
     def open_case(self, path: Path) -> bool:
-        """Open a case file or folder; says why in one sentence when it cannot."""
+        """Open a case file, folder or encrypted bundle; says why in one sentence when it
+        cannot (on the start page when no case is open)."""
+        path = Path(path)
+        if is_bundle(path):
+            return self.open_bundle(path)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.statusBar().showMessage(f"Opening {Path(path).name}…")
+        self.statusBar().showMessage(f"Opening {path.name}…")
         try:
-            session = load_session(Path(path), self)
+            session = load_session(path, self)
         except WorkbenchError as exc:
             QGuiApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
+            return self._cannot_open(path, str(exc))
         QGuiApplication.restoreOverrideCursor()
         self.close_case()
         self.session = session
@@ -184,6 +190,64 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {session.summary.title}", 4000)
         self._update_status()
         self.update_actions()
+        return True
+
+    def _cannot_open(self, path: Path, reason: str) -> bool:
+        """Say why ``path`` did not open; offer the last snapshot of a damaged case file."""
+        case_file = resolve_case_path(path)
+        snapshot = last_snapshot(case_file) if case_file.is_file() else None
+        if snapshot is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                              f"{reason}\n\nOpen its last snapshot instead? The damaged file is "
+                              f"kept beside it as {case_file.name}.damaged.", parent=self)
+            restore = box.addButton("Open the last snapshot", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is restore:
+                try:
+                    restore_last_snapshot(case_file)
+                except (OSError, WorkbenchError) as exc:
+                    reason = f"The snapshot could not be put back: {exc}"
+                else:
+                    return self.open_case(path)
+        if self.session is None:
+            self._show_start_page(reason)
+        else:  # the case on screen stays open
+            QMessageBox.warning(self, APP_NAME, reason)
+        return False
+
+    def open_bundle(self, path: Path, passphrase: str | None = None) -> bool:
+        """An encrypted bundle: after its passphrase, merge it into the open case or open it
+        as a new case file beside it."""
+        if passphrase is None:
+            passphrase, ok = QInputDialog.getText(self, "Encrypted bundle",
+                                                  f"Passphrase for {path.name}:",
+                                                  QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
+        if self.session is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                              f"{path.name} is a colleague's encrypted copy. Merge it into "
+                              f"{self.session.summary.title}, or open it as a case of its own?",
+                              parent=self)
+            merge = box.addButton("Merge into this case", QMessageBox.ButtonRole.AcceptRole)
+            new = box.addButton("Open as a new case", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is merge:
+                return self.merge_from(path, passphrase) is not None
+            if box.clickedButton() is not new:
+                return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            target = open_bundle_as_case(path, passphrase)
+        except WorkbenchError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            return self._cannot_open(path, str(exc))
+        QGuiApplication.restoreOverrideCursor()
+        if not self.open_case(target):
+            return False
+        self.statusBar().showMessage(f"Opened {path.name} as a new case: {target.name}", 10000)
         return True
 
     def close_case(self) -> None:
@@ -212,8 +276,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.update_actions()
 
-    def _show_start_page(self) -> None:
-        page = StartPage(self)
+    def _show_start_page(self, problem: str = "") -> None:
+        page = StartPage(self, problem)
         page.open_requested.connect(self.open_case)
         page.new_requested.connect(self.new_case)
         page.open_file_requested.connect(self.choose_case_file)
@@ -293,7 +357,7 @@ class MainWindow(QMainWindow):
                                              what, suffix)
 
     def choose_case_file(self) -> None:
-        path = file_dialogs.open_file(self, "Open case", self._start_folder(), CASE_FILTER)
+        path = file_dialogs.open_file(self, "Open case", self._start_folder(), OPEN_FILTER)
         if path is not None:
             self.open_case(path)
 

@@ -32,9 +32,14 @@ class StartPage(QWidget):
     open_file_requested = Signal()
     open_folder_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, problem: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("start_page")
+        self.problem = QLabel(problem, self)  # why the case asked for did not open
+        self.problem.setObjectName("start_page.problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a61b1b; font-weight: bold;")
+        self.problem.setVisible(bool(problem))
         title = QLabel("<h1>Case Workbench</h1>"
                        "<p>Build the story out of customs records, and prove every number.</p>")
         title.setTextFormat(Qt.TextFormat.RichText)
@@ -67,6 +72,7 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addWidget(title)
+        layout.addWidget(self.problem)
         layout.addLayout(buttons)
         layout.addSpacing(16)
         layout.addWidget(QLabel("<b>Recent cases</b>" if self.recent.count() else
