@@ -11,71 +11,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMenu
 
 from tests.extracts import sample_items, write_vendor_csv
+from tests.ui.answering import ModalAnswerer
 from workbench.ui.actions import SPECS, ActionId
-from workbench.ui.figure_dialog import FigureDialog
-from workbench.ui.import_dialog import ImportDialog
 from workbench.ui.main_window import MainWindow, central_widget_name
-from workbench.ui.share_dialog import ShareDialog
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 60_000
-
-
-class ModalAnswerer:
-    """Answers whatever modal dialog is up, as a reporter would; records warning boxes."""
-
-    def __init__(self, texts: dict[str, str]) -> None:
-        self.texts = texts  # an input dialog's label -> what is typed
-        self.boxes: list[str] = []
-        self.unexpected: list[str] = []
-        self.shared: list[Path] = []
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self.answer)
-        self.timer.start()
-
-    def answer(self) -> None:
-        for box in [w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QMessageBox) and w.isVisible()]:
-            self.boxes.append(f"{box.windowTitle()}: {box.text()}")
-            box.done(0)
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or isinstance(dialog, QProgressDialog):
-            return
-        if isinstance(dialog, QInputDialog):
-            typed = self.texts.get(dialog.labelText())
-            if typed is None:
-                self.unexpected.append(dialog.labelText())
-                dialog.reject()
-                return
-            dialog.setTextValue(typed)
-            dialog.accept()
-        elif isinstance(dialog, FigureDialog):
-            dialog.name.setText("All the shipments")
-            dialog.accept()
-        elif isinstance(dialog, ImportDialog):
-            if dialog.previewing or dialog.running:
-                return
-            if dialog.reports:
-                dialog.cancel_button.click()  # "Close" once the import is done
-            else:
-                dialog.import_button.click()
-        elif isinstance(dialog, ShareDialog):
-            if dialog.running:
-                return
-            if dialog.result_data is None:
-                self.shared.append(Path(dialog.path_edit.text()))
-                assert dialog.start(), dialog.message.text()
-            else:
-                dialog.accept()  # "Close"
-        else:
-            self.unexpected.append(type(dialog).__name__)
-            dialog.close()
 
 
 def menu_actions(window: MainWindow) -> list[QAction]:
@@ -96,10 +41,9 @@ def menu_actions(window: MainWindow) -> list[QAction]:
     return found
 
 
-def idle(qtbot, window: MainWindow) -> None:
+def idle(qtbot, window: MainWindow, answerer: ModalAnswerer) -> None:
     """Wait for the job and the dialogs an action started to be over."""
-    qtbot.waitUntil(lambda: window._job is None and QApplication.activeModalWidget() is None,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window._job is None and not answerer.busy(), timeout=WAIT_MS)
 
 
 def test_every_action_as_the_menu_fires_it(private_window: MainWindow, qtbot, file_dialogs,
@@ -122,7 +66,7 @@ def test_every_action_as_the_menu_fires_it(private_window: MainWindow, qtbot, fi
     for step in range(len(actions)):
         if window.session is None:
             window.actions[ActionId.CASE_OPEN].trigger()  # after New, Close: back to the sample
-            idle(qtbot, window)
+            idle(qtbot, window, answerer)
         # Walked afresh each step: a reopened case brings new panels and their toggles.
         current = [a for a in menu_actions(window) if a is not quit_action] + [quit_action]
         assert len(current) == len(actions)
@@ -132,10 +76,10 @@ def test_every_action_as_the_menu_fires_it(private_window: MainWindow, qtbot, fi
         if not action.isEnabled():
             continue
         action.trigger()
-        idle(qtbot, window)
+        idle(qtbot, window, answerer)
         if action.isCheckable():  # a panel hidden by its toggle is shown again
             action.trigger()
-            idle(qtbot, window)
+            idle(qtbot, window, answerer)
         fired.append(action.objectName() or action.text())
         assert answerer.boxes == [], f"{action.text()} showed a warning box"
         assert answerer.unexpected == [], f"{action.text()} asked something unexpected"
@@ -158,8 +102,11 @@ def test_summary_shortcut_writes_the_default_file(private_window: MainWindow, qt
     window = private_window
     action = window.actions[ActionId.CASE_EXPORT_SUMMARY]
     assert action.shortcut().toString() == "Ctrl+Shift+E"
+    answerer = ModalAnswerer({})
     action.trigger()
-    idle(qtbot, window)
+    idle(qtbot, window, answerer)
+    answerer.stop()
+    assert answerer.boxes == []
     summary = window.session.summary
     out = summary.path.parent / f"{summary.title} - summary {date.today().isoformat()}.xlsx"
     assert out.is_file()

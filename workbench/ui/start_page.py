@@ -39,7 +39,8 @@ class StartPage(QWidget):
         self.problem.setObjectName("start_page.problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a61b1b; font-weight: bold;")
-        self.problem.setVisible(bool(problem))
+        if not problem:
+            self.problem.hide()
         title = QLabel("<h1>Case Workbench</h1>"
                        "<p>Build the story out of customs records, and prove every number.</p>")
         title.setTextFormat(Qt.TextFormat.RichText)
