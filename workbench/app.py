@@ -35,9 +35,14 @@ GROUPS = (shipments, discrepancies, companies, record, figures, export, intercha
 
 
 def cmd_open(path: str | None) -> int:
-    """Open the window on a case file or folder (none: the start page)."""
-    if path is not None and not Path(path).exists():
-        raise UsageError(f"{Path(path).name or path} does not exist.")
+    """Open the window on a case file, folder or bundle (none: the start page).
+
+    A path that cannot be opened shows the start page with the reason, never an empty window;
+    a bare word that is no file is a mistyped command, refused before any window appears.
+    """
+    if path is not None and not Path(path).exists() and looks_like_a_command(path):
+        raise UsageError(f"{path} is neither a command nor a file or folder; "
+                         "see 'workbench --help'.")
     from workbench.ui.app import run
 
     _leave(run(path))
@@ -57,6 +62,11 @@ def _leave(code: int) -> NoReturn:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def looks_like_a_command(word: str) -> bool:
+    """A word without a folder or an extension (``frobnicate``), not a path (``x.wbcase``)."""
+    return "/" not in word and "\\" not in word and not Path(word).suffix
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -151,10 +151,13 @@ def test_plain_share_keeps_what_redaction_leaves_out(seeded: dict[str, object], 
 
 def test_redacted_and_encrypted_share(seeded: dict[str, object], folder: Path,
                                       tmp_path: Path) -> None:
-    out = tmp_path / "bundle.wbcase"
+    asked = tmp_path / "bundle.wbcase"
     with CaseFile.open(resolve_case_path(folder), read_only=True) as case:
-        result = sharing.share_case(case, out, redact=True, passphrase=PASSPHRASE)
+        result = sharing.share_case(case, asked, redact=True, passphrase=PASSPHRASE)
     assert result["encrypted"] is True
+    out = tmp_path / "bundle.wbbundle"  # an encrypted copy says what it is
+    assert result["path"] == str(out)
+    assert not asked.exists()
     assert bundle.is_bundle(out)
     _raw_has_no_secret(out)
     assert not list(tmp_path.glob("*.part"))
@@ -213,9 +216,9 @@ def cli():
 def test_cli_share_json(cli, capsys, seeded, folder: Path, tmp_path: Path,
                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(bundle.PASSPHRASE_ENV, PASSPHRASE)
-    out = tmp_path / "shared.wbcase"
-    code, stdout, err = cli(capsys, "share", str(folder), str(out), "--redact", "--encrypt",
-                            "--json")
+    out = tmp_path / "shared.wbbundle"  # the extension --encrypt gives a name without one
+    code, stdout, err = cli(capsys, "share", str(folder), str(tmp_path / "shared"), "--redact",
+                            "--encrypt", "--json")
     assert code == 0, err
     data = json.loads(stdout)
     assert data["path"] == str(out)

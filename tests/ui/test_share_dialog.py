@@ -68,7 +68,8 @@ def test_redacted_encrypted_share_reports_what_was_left_out(
     assert result["encrypted"]
     assert "Left out 1 confidential note, 0 confidential sources" in dialog.message.text()
     assert dialog.passphrase.text() == ""
-    out = tmp_path / "shared.wbcase"
+    out = tmp_path / "shared.wbbundle"  # ticking Encrypt gave the name its extension
+    assert dialog.path_edit.text() == str(out)
     assert bundle.is_bundle(out)
     assert b"CANARY-NOTE-7731" not in out.read_bytes()
     dialog.accept()  # now "Close"

@@ -186,3 +186,42 @@ def undo_last_merge(case_path: Path) -> Path:
             Path(str(case_path) + leftover).unlink(missing_ok=True)
     latest.unlink()
     return latest
+
+
+def last_snapshot(case_path: Path) -> Path | None:
+    """The newest snapshot of ``case_path`` (a case file or folder) that opens as a case."""
+    from workbench.services.cases import resolve_case_path
+
+    case_path = resolve_case_path(Path(case_path))
+    folder = snapshot_dir(case_path)
+    taken = folder.glob(f"{case_path.stem}.*.wbcase")  # <stem>.<label>.<UTC stamp>.wbcase
+    for candidate in sorted(taken, key=lambda p: p.stem.rsplit(".", 1)[-1], reverse=True):
+        try:
+            CaseFile.open(candidate, read_only=True).close()
+        except WorkbenchError:
+            continue
+        return candidate
+    return None
+
+
+def restore_last_snapshot(case_path: Path) -> Path:
+    """Put the newest sound snapshot in place of a damaged case file; the damaged file is kept
+    beside it as ``<name>.damaged`` (renamed, never deleted). Returns where it was kept."""
+    from workbench.services.cases import resolve_case_path
+
+    case_path = resolve_case_path(Path(case_path))
+    latest = last_snapshot(case_path)
+    if latest is None:
+        raise WorkbenchError(f"There is no snapshot of {case_path.name} to open.")
+    kept = case_path.with_name(case_path.name + ".damaged")
+    number = 2
+    while kept.exists():
+        kept = case_path.with_name(f"{case_path.name}.damaged-{number}")
+        number += 1
+    for leftover in ("", "-wal", "-shm"):  # the damaged file's log goes with it, untouched
+        old = Path(str(case_path) + leftover)
+        if old.exists():
+            old.replace(Path(str(kept) + leftover))
+    with atomic_target(case_path) as temp:
+        shutil.copyfile(latest, temp)
+    return kept

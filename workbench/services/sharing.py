@@ -39,7 +39,8 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.services.search import NOTE, SOURCE, rebuild_index
 from workbench.store import bundle, durable, events, snapshot
-from workbench.store.case import CaseFile
+from workbench.store.bundle import BUNDLE_SUFFIX
+from workbench.store.case import CASE_SUFFIX, CaseFile
 from workbench.store.snapshot import SnapshotCancelled
 
 PURGED = "source.purged"
@@ -165,6 +166,19 @@ def _temp_name(folder: Path, stem: str) -> Path:
     return folder / f".{stem}.{uuid.uuid4().hex[:12]}.part"
 
 
+def shared_name(out: Path, *, encrypted: bool) -> Path:
+    """``out`` with the extension that says what it holds: ``.wbbundle`` for an encrypted copy
+    (in place of none or ``.wbcase``), ``.wbcase`` for a plain one (in place of none or
+    ``.wbbundle``); any other extension is the reporter's choice and kept."""
+    out = Path(out)
+    if out.is_dir():
+        return out  # refused as it is by the checks that follow
+    mine, other = (BUNDLE_SUFFIX, CASE_SUFFIX) if encrypted else (CASE_SUFFIX, BUNDLE_SUFFIX)
+    if out.suffix.lower() in ("", other):
+        return out.with_suffix(mine) if out.suffix else out.with_name(out.name + mine)
+    return out
+
+
 def share_case(
     case: CaseFile,
     out: Path,
@@ -180,10 +194,10 @@ def share_case(
     "left_out": [{"id", "kind", "reason"}], "skipped_tables", "seconds"}``.
     """
     started = time.perf_counter()
-    out = Path(out)
-    _check_target(case, out)
     if passphrase is not None and not passphrase:
         raise WorkbenchError("The passphrase is empty; a bundle needs a passphrase.")
+    out = shared_name(Path(out), encrypted=passphrase is not None)
+    _check_target(case, out)
     report = progress or (lambda _m, _f: None)
     encrypt = passphrase is not None
     weight = 0.7 if encrypt else 1.0
@@ -287,3 +301,44 @@ def _fresh_replica(path: Path) -> None:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'replica_id'", (uuid.uuid4().hex,))
     finally:
         conn.close()
+
+
+def bundle_case_path(bundle_path: Path) -> Path:
+    """Where a bundle opened as a new case goes: beside it, named after it, never over a file."""
+    bundle_path = Path(bundle_path)
+    target = bundle_path.with_suffix(CASE_SUFFIX)
+    number = 2
+    while target.exists():
+        target = bundle_path.with_name(f"{bundle_path.stem} ({number}){CASE_SUFFIX}")
+        number += 1
+    return target
+
+
+def open_bundle_as_case(bundle_path: Path, passphrase: str,
+                        progress: Callable[[float], None] | None = None) -> Path:
+    """Decrypt a colleague's bundle into a new case file beside it (its own replica); the path.
+
+    The bundle is checked chunk by chunk and the result opened as a case before it is kept, so
+    a wrong passphrase, a damaged bundle or a bundle of something else leaves nothing behind.
+    """
+    bundle_path = Path(bundle_path)
+    if not bundle.is_bundle(bundle_path):
+        raise WorkbenchError(f"{bundle_path.name} is not an encrypted bundle.")
+    target = bundle_case_path(bundle_path)
+    temp = _temp_name(target.parent, target.name)
+    try:
+        bundle.decrypt_file(bundle_path, temp, passphrase, progress=progress)
+        CaseFile.open(temp, read_only=True).close()  # a case file inside, or say why
+        _fresh_replica(temp)
+        durable.fsync_file(temp)
+        if target.exists():  # appeared meanwhile: never replace another file
+            raise WorkbenchError(f"{target.name} appeared while the bundle was opened; "
+                                 "open the bundle again.")
+        temp.replace(target)
+        durable.fsync_folder(target.parent)
+    except WorkbenchError as exc:
+        message = str(exc).replace(temp.name, bundle_path.name)
+        raise WorkbenchError(message) from None
+    finally:
+        snapshot.remove_with_sidecars([temp])
+    return target

@@ -47,6 +47,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.durable import fsync_folder
 
 MAGIC = b"WBBUNDLE"
+BUNDLE_SUFFIX = ".wbbundle"  # an encrypted case never carries the case file's own extension
 FORMAT_VERSION = 1
 PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"
 

@@ -58,9 +58,7 @@ def run(path: str | None = None) -> int:
         reader.wait()
         splash.step("Showing the case…", 0.9)
         read = reader.result if reader.error is None else None
-        opened = window.open_case(Path(path), read=read)  # type: ignore[arg-type]
+        window.open_case(Path(path), read=read)  # when it cannot, the start page says why
     window.show()
     splash.finish(window)
-    if reader is not None and not opened:
-        return 2
     return app.exec()

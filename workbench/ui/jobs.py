@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from workbench.export.csv_table import write_csv
 from workbench.services.merging import merge_case
 from workbench.services.summary import export_summary
 from workbench.store.case import CaseFile
+from workbench.ui import file_dialogs
 from workbench.ui.session import CaseSession
 
 #: A job's work: given the open case, a progress callback and a cancel check, its result.
@@ -104,6 +105,6 @@ def export_table_csv(session: CaseSession, out: Path) -> int:
     return write_csv(frame, out)
 
 
-def ask_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
-    return Path(name) if name else None
+def ask_path(parent: QWidget, title: str, suggested: Path, pattern: str) -> Path | None:
+    chosen = file_dialogs.save_file(parent, title, suggested, pattern)
+    return chosen[0] if chosen else None

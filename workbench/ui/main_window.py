@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -23,13 +22,14 @@ from workbench.analysis.view_state import RECORD, FilterHistory, StateChange
 from workbench.errors import WorkbenchError
 from workbench.labels import lower_label
 from workbench.services import preferences
-from workbench.services.cases import load_shipments, new_case, open_case
+from workbench.services.cases import load_shipments, new_case, open_case, resolve_case_path
 from workbench.services.identity import current_author
-from workbench.services.merging import undo_last_merge
+from workbench.services.merging import last_snapshot, restore_last_snapshot, undo_last_merge
 from workbench.services.search import Hit
+from workbench.services.sharing import open_bundle_as_case
 from workbench.store.bundle import is_bundle
 from workbench.store.events import Event
-from workbench.ui import jobs, settings, window_fit
+from workbench.ui import file_dialogs, jobs, settings, window_fit
 from workbench.ui.actions import SPECS, ActionId, build_actions
 from workbench.ui.help_windows import HelpWindows
 from workbench.ui.jobs import CaseJob
@@ -48,6 +48,8 @@ from workbench.ui.start_page import StartPage
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = "Case files (*.wbcase);;All files (*)"
+OPEN_FILTER = ("Cases and bundles (*.wbcase *.wbbundle);;Case files (*.wbcase);;"
+               "Encrypted bundles (*.wbbundle);;All files (*)")
 FRONT_TABS = ("timeline", "suppliers")
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.tsv *.txt);;All files (*)"
 
@@ -120,33 +122,34 @@ class MainWindow(QMainWindow):
 
     def _connect_actions(self) -> None:
         a = self.actions
-        a[ActionId.CASE_NEW].triggered.connect(self.new_case)
-        a[ActionId.CASE_OPEN].triggered.connect(self.choose_case_file)
-        a[ActionId.CASE_OPEN_FOLDER].triggered.connect(self.choose_case_folder)
-        a[ActionId.CASE_IMPORT].triggered.connect(self.choose_import)
-        a[ActionId.CASE_EXPORT_CHART].triggered.connect(self._on_export_chart)
-        a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(self.export_summary)
-        a[ActionId.CASE_EXPORT_CSV].triggered.connect(self.export_csv)
+        # Every slot is wrapped so that ``triggered(checked)`` never lands in a parameter.
+        a[ActionId.CASE_NEW].triggered.connect(lambda: self.new_case())
+        a[ActionId.CASE_OPEN].triggered.connect(lambda: self.choose_case_file())
+        a[ActionId.CASE_OPEN_FOLDER].triggered.connect(lambda: self.choose_case_folder())
+        a[ActionId.CASE_IMPORT].triggered.connect(lambda: self.choose_import())
+        a[ActionId.CASE_EXPORT_CHART].triggered.connect(lambda: self._on_export_chart())
+        a[ActionId.CASE_EXPORT_SUMMARY].triggered.connect(lambda: self.export_summary())
+        a[ActionId.CASE_EXPORT_CSV].triggered.connect(lambda: self.export_csv())
         a[ActionId.CASE_SHARE].triggered.connect(
             lambda: self.session and share_from_window(self, self.session))
         a[ActionId.CASE_MERGE].triggered.connect(lambda: self.merge_from())
-        a[ActionId.CASE_UNDO_MERGE].triggered.connect(self.undo_last_merge)
+        a[ActionId.CASE_UNDO_MERGE].triggered.connect(lambda: self.undo_last_merge())
         a[ActionId.CASE_SAVE_FIGURE].triggered.connect(
             lambda: "figures" in self.panels and self.panels["figures"].save_from_filter()
         )
-        a[ActionId.CASE_CLOSE].triggered.connect(self.close_case)
-        a[ActionId.APP_QUIT].triggered.connect(self.close)
+        a[ActionId.CASE_CLOSE].triggered.connect(lambda: self.close_case())
+        a[ActionId.APP_QUIT].triggered.connect(lambda: self.close())
         a[ActionId.EDIT_UNDO].triggered.connect(lambda: self._edit(undo=True))
         a[ActionId.EDIT_REDO].triggered.connect(lambda: self._edit(undo=False))
         a[ActionId.EDIT_PREFERENCES].triggered.connect(self.edit_preferences)
         a[ActionId.VIEW_FIND].triggered.connect(
             lambda: self.shipments and self.shipments.focus_search()
         )
-        a[ActionId.VIEW_SEARCH_ALL].triggered.connect(self.focus_search_everything)
+        a[ActionId.VIEW_SEARCH_ALL].triggered.connect(lambda: self.focus_search_everything())
         a[ActionId.VIEW_CLEAR_FILTERS].triggered.connect(
             lambda: self.session and self.session.state.clear(source=self)
         )
-        a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(self.reset_layout)
+        a[ActionId.VIEW_RESET_LAYOUT].triggered.connect(lambda: self.reset_layout())
         a[ActionId.HELP_GUIDE].triggered.connect(lambda: self.help.show_guide())
         a[ActionId.HELP_SHORTCUTS].triggered.connect(self.help.show_shortcuts)
         a[ActionId.HELP_ABOUT].triggered.connect(self.help.show_about)
@@ -181,17 +184,20 @@ class MainWindow(QMainWindow):
     # -- opening and closing cases --------------------------------------------------------------
 
     def open_case(self, path: Path, read: CaseRead | None = None) -> bool:
-        """Open a case file or folder (``read``: already read); says why when it cannot."""
+        """Open a case file, folder or encrypted bundle (``read``: already read); says why in
+        one sentence when it cannot (on the start page when no case is open)."""
+        path = Path(path)
+        if is_bundle(path):
+            return self.open_bundle(path)
         unnamed = self.ensure_identity()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.statusBar().showMessage(f"Opening {Path(path).name}…")
+        self.statusBar().showMessage(f"Opening {path.name}…")
         try:
-            session = session_from(read, self) if read else load_session(Path(path), self)
+            session = session_from(read, self) if read else load_session(path, self)
         except WorkbenchError as exc:
             QGuiApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
+            return self._cannot_open(path, str(exc))
         QGuiApplication.restoreOverrideCursor()
         self.close_case()
         self.session = session
@@ -207,6 +213,64 @@ class MainWindow(QMainWindow):
                                      15000 if unnamed else 4000)
         self._update_status()
         self.update_actions()
+        return True
+
+    def _cannot_open(self, path: Path, reason: str) -> bool:
+        """Say why ``path`` did not open; offer the last snapshot of a damaged case file."""
+        case_file = resolve_case_path(path)
+        snapshot = last_snapshot(case_file) if case_file.is_file() else None
+        if snapshot is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                              f"{reason}\n\nOpen its last snapshot instead? The damaged file is "
+                              f"kept beside it as {case_file.name}.damaged.", parent=self)
+            restore = box.addButton("Open the last snapshot", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is restore:
+                try:
+                    restore_last_snapshot(case_file)
+                except (OSError, WorkbenchError) as exc:
+                    reason = f"The snapshot could not be put back: {exc}"
+                else:
+                    return self.open_case(path)
+        if self.session is None:
+            self._show_start_page(reason)
+        else:  # the case on screen stays open
+            QMessageBox.warning(self, APP_NAME, reason)
+        return False
+
+    def open_bundle(self, path: Path, passphrase: str | None = None) -> bool:
+        """An encrypted bundle: after its passphrase, merge it into the open case or open it
+        as a new case file beside it."""
+        if passphrase is None:
+            passphrase, ok = QInputDialog.getText(self, "Encrypted bundle",
+                                                  f"Passphrase for {path.name}:",
+                                                  QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
+        if self.session is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                              f"{path.name} is a colleague's encrypted copy. Merge it into "
+                              f"{self.session.summary.title}, or open it as a case of its own?",
+                              parent=self)
+            merge = box.addButton("Merge into this case", QMessageBox.ButtonRole.AcceptRole)
+            new = box.addButton("Open as a new case", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is merge:
+                return self.merge_from(path, passphrase) is not None
+            if box.clickedButton() is not new:
+                return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            target = open_bundle_as_case(path, passphrase)
+        except WorkbenchError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            return self._cannot_open(path, str(exc))
+        QGuiApplication.restoreOverrideCursor()
+        if not self.open_case(target):
+            return False
+        self.statusBar().showMessage(f"Opened {path.name} as a new case: {target.name}", 10000)
         return True
 
     def close_case(self) -> None:
@@ -236,8 +300,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.update_actions()
 
-    def _show_start_page(self) -> None:
-        page = StartPage(self)
+    def _show_start_page(self, problem: str = "") -> None:
+        page = StartPage(self, problem)
         page.open_requested.connect(self.open_case)
         page.new_requested.connect(self.new_case)
         page.open_file_requested.connect(self.choose_case_file)
@@ -333,20 +397,36 @@ class MainWindow(QMainWindow):
 
     # -- choosing files -------------------------------------------------------------------------
 
+    def _start_folder(self) -> Path:
+        """Where file dialogs start: the open case's folder, else the last case's, else home."""
+        if self.session is not None:
+            return self.session.summary.path.parent
+        recent = settings.recent_cases()
+        if recent:
+            return recent[0] if recent[0].is_dir() else recent[0].parent
+        return Path.home()
+
+    def _suggested(self, what: str, suffix: str) -> Path:
+        assert self.session is not None
+        return file_dialogs.suggested_output(self.session.summary.path, self.session.summary.title,
+                                             what, suffix)
+
     def choose_case_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open case", "", CASE_FILTER)
-        if path:
-            self.open_case(Path(path))
+        path = file_dialogs.open_file(self, "Open case", self._start_folder(), OPEN_FILTER)
+        if path is not None:
+            self.open_case(path)
 
     def choose_case_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open case folder")
-        if path:
-            self.open_case(Path(path))
+        path = file_dialogs.open_folder(self, "Open case folder", self._start_folder())
+        if path is not None:
+            self.open_case(path)
 
     def new_case(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New case", "", CASE_FILTER)
-        if not path:
+        chosen = file_dialogs.save_file(self, "New case",
+                                        self._start_folder() / "New case.wbcase", CASE_FILTER)
+        if chosen is None:
             return
+        path = chosen[0]
         title, ok = QInputDialog.getText(self, "New case", "Title of the case:",
                                          text=Path(path).stem)
         if not ok:
@@ -359,9 +439,10 @@ class MainWindow(QMainWindow):
         self.open_case(Path(path).with_suffix(".wbcase"))
 
     def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import spreadsheets", "", SHEET_FILTER)
+        files = file_dialogs.open_files(self, "Import spreadsheets", self._start_folder(),
+                                        SHEET_FILTER)
         if files:
-            self.import_files([Path(f) for f in files])
+            self.import_files(files)
 
     def import_files(self, files: list[Path]) -> None:
         """Preview, map and import ``files`` into the open case, then show the new rows."""
@@ -507,8 +588,7 @@ class MainWindow(QMainWindow):
             return None
         if out is None:
             out = jobs.ask_path(self, "Export summary for the desk",
-                                f"{self.session.summary.path.stem}-summary.xlsx",
-                                "Excel workbooks (*.xlsx)")
+                                self._suggested("summary", ".xlsx"), "Excel workbooks (*.xlsx)")
             if out is None:
                 return None
 
@@ -529,9 +609,8 @@ class MainWindow(QMainWindow):
         """Write the rows the table shows, in its order, as formula-safe CSV."""
         if self.session is None:
             return
-        out = out or jobs.ask_path(self, "Export table as CSV",
-                                          f"{self.session.summary.path.stem}-rows.csv",
-                                          "CSV files (*.csv)")
+        out = out or jobs.ask_path(self, "Export table as CSV", self._suggested("rows", ".csv"),
+                                   "CSV files (*.csv)")
         if out is None:
             return
         try:
@@ -592,12 +671,11 @@ class MainWindow(QMainWindow):
         if self.session is None or self._job is not None:
             return None
         if other is None:
-            name, _ = QFileDialog.getOpenFileName(
-                self, "Merge from colleague", str(self.session.summary.path.parent),
+            other = file_dialogs.open_file(
+                self, "Merge from colleague", self.session.summary.path.parent,
                 "Case copies (*.wbcase *.wbbundle *.jsonl);;All files (*)")
-            if not name:
+            if other is None:
                 return None
-            other = Path(name)
         if passphrase is None and is_bundle(other):
             passphrase, ok = QInputDialog.getText(self, "Encrypted copy",
                                                   f"Passphrase for {other.name}:",

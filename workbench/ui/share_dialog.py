@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.sharing import share_case
+from workbench.services.sharing import share_case, shared_name
+from workbench.ui import file_dialogs
 from workbench.ui.jobs import CaseJob
 from workbench.ui.session import CaseSession
 
@@ -189,12 +189,17 @@ class ShareDialog(QDialog):
     # -- slots -------------------------------------------------------------------------------
 
     def _on_browse_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Share case", self.path_edit.text(),
-                                              "Case files (*.wbcase);;All files (*)")
-        if name:
-            self.path_edit.setText(name)
+        pattern = ("Encrypted bundles (*.wbbundle)" if self.encrypt_box.isChecked()
+                   else "Case files (*.wbcase)")
+        chosen = file_dialogs.save_file(self, "Share case", self.path_edit.text(),
+                                        f"{pattern};;All files (*)")
+        if chosen is not None:
+            self.path_edit.setText(str(chosen[0]))
 
     def _on_encrypt_toggled(self, on: bool) -> None:
+        text = self.path_edit.text().strip()
+        if text:  # the name says what the file will be: .wbbundle when encrypted
+            self.path_edit.setText(str(shared_name(Path(text), encrypted=on)))
         for edit in (self.passphrase, self.confirm):
             edit.setEnabled(on)
             if not on:

@@ -53,9 +53,15 @@ class StartPage(QWidget):
     open_file_requested = Signal()
     open_folder_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, problem: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("start_page")
+        self.problem = QLabel(problem, self)  # why the case asked for did not open
+        self.problem.setObjectName("start_page.problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a61b1b; font-weight: bold;")
+        if not problem:
+            self.problem.hide()
         title = QLabel("<h1>Case Workbench</h1>"
                        "<p>Build the story out of customs records, and prove every number.</p>")
         title.setTextFormat(Qt.TextFormat.RichText)
@@ -95,6 +101,7 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addWidget(title)
+        layout.addWidget(self.problem)
         layout.addLayout(buttons)
         layout.addSpacing(12)
         layout.addLayout(tour_row)

@@ -91,7 +91,7 @@ class FiguresPanel(Panel):
         self.annotate_button = QPushButton("Annotate…")
         self.annotate_button.setObjectName("figures.annotate")
         self.annotate_button.setToolTip("Add a note to the selected figure (shown on its rows)")
-        self.annotate_button.clicked.connect(self.annotate_selected)
+        self.annotate_button.clicked.connect(lambda: self.annotate_selected())
         self.remove_button = QPushButton("Remove")
         self.remove_button.setObjectName("figures.remove")
         self.remove_button.clicked.connect(self.remove_selected)

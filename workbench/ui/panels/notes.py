@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from workbench.services.source_content import index_note
 from workbench.services.source_tables import is_spreadsheet_source
 from workbench.store import files
 from workbench.store.case import CaseFile
+from workbench.ui import file_dialogs
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
 from workbench.ui.source_dialog import SourceDialog, extract_source, open_with_system_viewer
@@ -339,10 +339,11 @@ class NotesPanel(Panel):
     def add_source(self, path: Path | None = None) -> SourceDialog | None:
         """Choose a file and describe it; the dialog records it (returns the open dialog)."""
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Add a source")
-            if not name:
+            chosen = file_dialogs.open_file(self, "Add a source",
+                                            self.session.summary.path.parent)
+            if chosen is None:
                 return None
-            path = Path(name)
+            path = chosen
         dialog = SourceDialog(self.session, path, self.window())
         dialog.accepted.connect(lambda: dialog.saved and self.choose(
             "source", str(dialog.saved.payload["title"])))

@@ -23,7 +23,6 @@ from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -56,6 +55,7 @@ from workbench.export.charts import (
     timeline_figure,
 )
 from workbench.ingest.countries import country_label
+from workbench.ui import file_dialogs
 from workbench.ui.annotation_layer import layer_of
 from workbench.ui.panels.base import Panel
 from workbench.ui.session import CaseSession
@@ -298,13 +298,13 @@ class TimelinePanel(Panel):
 
     def save_image_as(self) -> Path | None:
         """Ask where to save the chart (PNG or SVG), save it, and return the path (or None)."""
-        start = str(self.session.summary.path.with_name("timeline.png"))
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Save timeline image", start, "PNG image (*.png);;SVG image (*.svg)"
-        )
-        if not path:
+        summary = self.session.summary
+        start = file_dialogs.suggested_output(summary.path, summary.title, "timeline", ".png")
+        answer = file_dialogs.save_file(self, "Save timeline image", start,
+                                        "PNG image (*.png);;SVG image (*.svg)")
+        if answer is None:
             return None
-        target = Path(path)
+        target, chosen = answer
         if target.suffix.lower() not in (".png", ".svg"):
             target = target.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
         try:
