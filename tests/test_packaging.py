@@ -123,7 +123,8 @@ def test_the_built_app_passes_its_self_test(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "self-test passed"
     assert "2,650 shipments from 3 spreadsheets" in done.stdout  # the xlsx read in a child too
     assert _listing(sample) == before
-    bad = subprocess.run([str(app / "workbench"), "no-such-case.wbcase"], env=run_env,
+    # A bad path opens the start page with the reason (a window); a command says it and exits.
+    bad = subprocess.run([str(app / "workbench"), "info", "no-such-case.wbcase"], env=run_env,
                          capture_output=True, text=True, timeout=60)
     assert (bad.returncode, bad.stderr) == (2, "no-such-case.wbcase does not exist.\n")
     shutil.rmtree(app)

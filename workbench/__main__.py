@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
+from workbench.app import exit_process
 from workbench.app import main as _main
 
 
 def main() -> None:
-    sys.exit(_main())
+    exit_process(_main())
 
 
 if __name__ == "__main__":

@@ -45,8 +45,20 @@ def cmd_open(path: str | None) -> int:
                          "see 'workbench --help'.")
     from workbench.ui.app import run
 
-    _leave(run(path))
-    return 0  # not reached
+    global _window_ran
+    _window_ran = True
+    return run(path)
+
+
+#: Set once the window has run in this process: the console entry then ends it at once.
+_window_ran = False
+
+
+def exit_process(code: int) -> NoReturn:
+    """The console entry's end: quick after the window (see :func:`_leave`), else plain."""
+    if _window_ran:
+        _leave(code)
+    sys.exit(code)
 
 
 def _leave(code: int) -> NoReturn:
