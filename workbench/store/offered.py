@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from workbench.store.shipments import member, serialise
+from workbench.store.shipments import key_arrays, member, serialise
 
 #: The fields two copies of a shipment are compared on, with how their values compare.
 #: Bit ``i`` of a stored mask is ``COMPARED[i]``: append new fields, never reorder.
@@ -96,14 +96,10 @@ def write(
 
 def keys(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     """The declaration key and field mask of every offered copy (no rows decoded)."""
-    decl, masks = [], []
-    for d, f in conn.execute("SELECT decl_keys, fields FROM offered_chunks"
-                             " ORDER BY import_id, chunk_no"):
-        decl.append(np.frombuffer(d, dtype="<u8"))
-        masks.append(np.frombuffer(f, dtype="<u4"))
-    if not decl:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
-    return np.concatenate(decl).astype(np.uint64), np.concatenate(masks).astype(np.uint32)
+    decl, masks = key_arrays(
+        conn, "SELECT decl_keys, fields FROM offered_chunks ORDER BY import_id, chunk_no",
+        (np.uint64, np.uint32))
+    return decl, masks
 
 
 def read(conn: sqlite3.Connection, wanted: np.ndarray | None = None) -> OfferedRows | None:

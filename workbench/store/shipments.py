@@ -83,15 +83,21 @@ def read(conn: sqlite3.Connection) -> pa.Table | None:
 
 def keys(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     """The declaration keys and content keys of every stored shipment."""
-    decl, content = [], []
-    for d, c in conn.execute("SELECT decl_keys, content_keys FROM shipment_chunks"
-                             " ORDER BY import_id, chunk_no"):
-        decl.append(np.frombuffer(d, dtype="<u8"))
-        content.append(np.frombuffer(c, dtype="<u8"))
-    if not decl:
-        empty = np.empty(0, dtype=np.uint64)
-        return empty, empty
-    return np.concatenate(decl).astype(np.uint64), np.concatenate(content).astype(np.uint64)
+    decl, content = key_arrays(
+        conn, "SELECT decl_keys, content_keys FROM shipment_chunks ORDER BY import_id, chunk_no",
+        (np.uint64, np.uint64))
+    return decl, content
+
+
+def key_arrays(conn: sqlite3.Connection, sql: str,
+               dtypes: tuple[type[np.unsignedinteger], ...]) -> list[np.ndarray]:
+    """Raw little-endian arrays stored as blobs, one column each, joined over the rows."""
+    parts: list[list[np.ndarray]] = [[] for _ in dtypes]
+    for row in conn.execute(sql):
+        for part, blob, dtype in zip(parts, row, dtypes, strict=True):
+            part.append(np.frombuffer(blob, dtype=np.dtype(dtype).newbyteorder("<")))
+    return [np.concatenate(part).astype(dtype) if part else np.empty(0, dtype=dtype)
+            for part, dtype in zip(parts, dtypes, strict=True)]
 
 
 def chunk_sizes(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
